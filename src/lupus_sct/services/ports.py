@@ -1,0 +1,89 @@
+"""Ports: what the use cases need from storage and from the outside world.
+
+The store implements them for SQLite and PostgreSQL (``lupus_sct.store.sql``) and in memory
+(``lupus_sct.store.memory``); one contract suite runs against all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
+from lupus_sct.domain.assessment import Assessment
+from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.medications import MedicationExposure
+from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
+from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.services.audit import AuditDraft, AuditEntry
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """Versioned storage of one kind of record.
+
+    ``add`` stores a new record at version 1; ``update`` stores a record whose ``version`` is the
+    version it was read at, and refuses it with :class:`StaleWriteError` when the stored version
+    has moved on. Both return the record as stored.
+    """
+
+    def add(self, item: T) -> T: ...
+
+    def get(self, item_id: str) -> T: ...
+
+    def update(self, item: T) -> T: ...
+
+    def find(self, **equals: Any) -> list[T]: ...
+
+
+class AuditLog(Protocol):
+    """Append-only, hash-chained log of every write."""
+
+    def append(self, draft: AuditDraft) -> AuditEntry: ...
+
+    def entries(self) -> Iterator[AuditEntry]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything done through it is committed together or not at all."""
+
+    centres: Repository[Centre]
+    users: Repository[User]
+    patients: Repository[Patient]
+    identities: Repository[PatientIdentity]
+    diagnoses: Repository[Diagnosis]
+    assessments: Repository[Assessment]
+    labs: Repository[LabResult]
+    medications: Repository[MedicationExposure]
+    courses: Repository[TherapyCourse]
+    course_events: Repository[CourseEvent]
+    adverse_events: Repository[AdverseEvent]
+    infections: Repository[Infection]
+    gvhd_episodes: Repository[GvhdEpisode]
+    outcomes: Repository[OutcomeEvent]
+    follow_ups: Repository[FollowUpTimepoint]
+    audit: AuditLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Current time, injected so that rules stay testable."""
+
+    def now(self) -> datetime: ...

@@ -1,0 +1,1 @@
+"""Storage adapters: SQLAlchemy tables, repositories, units of work and Alembic migrations."""
