@@ -87,3 +87,11 @@ class Clock(Protocol):
     """Current time, injected so that rules stay testable."""
 
     def now(self) -> datetime: ...
+
+
+class PasswordHasher(Protocol):
+    """One-way password hashing (argon2 in production)."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...

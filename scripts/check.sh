@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every gate, locally and in CI: install (system packages too), ruff, mypy, import-linter, pytest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/bootstrap.sh dev
+# System packages the tests need (PostgreSQL client libraries come with psycopg[binary]).
+if command -v dpkg >/dev/null; then apt_install ca-certificates; fi
+
+export PATH="$PWD/.venv/bin:$PATH"
+echo "== ruff"; ruff check src tests; ruff format --check src tests
+echo "== mypy"; mypy
+echo "== import-linter"; lint-imports
+echo "== pytest"
+set +e
+pytest -q -p no:cacheprovider --cov --cov-report=term:skip-covered "$@"
+status=$?
+set -e
+if [ $status -eq 5 ]; then echo "pytest collected no test: failing" >&2; exit 1; fi
+exit $status

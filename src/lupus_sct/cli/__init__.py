@@ -1,0 +1,1 @@
+"""The ``lupus-sct`` command line."""

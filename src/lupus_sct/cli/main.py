@@ -1,0 +1,197 @@
+"""``lupus-sct``: database set-up, audit verification and the web server.
+
+Every failure is one line on standard error and a non-zero exit: 2 for input a user can correct,
+1 for everything else. Set ``LUPUS_SCT_DEBUG=1`` to see a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from lupus_sct import __version__
+from lupus_sct.bootstrap import Platform, bootstrap, describe_failure
+from lupus_sct.config import Settings
+from lupus_sct.domain.errors import DomainError
+from lupus_sct.services.accounts import create_first_admin, generate_password, has_admin
+from lupus_sct.services.audit_trail import verify_audit_trail
+from lupus_sct.services.errors import ServiceError
+
+EXIT_INVALID_INPUT = 2
+SYSTEM_ACTOR = "system:cli"
+
+app = typer.Typer(
+    name="lupus-sct",
+    help="Clinical platform for stem cell and CAR-T therapy programmes in lupus and RA.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: create, upgrade, status.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+
+
+class CliError(Exception):
+    """A failure to report as one line with an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@contextmanager
+def _platform() -> Iterator[Platform]:
+    platform = bootstrap(Settings())
+    try:
+        yield platform
+    finally:
+        platform.close()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"lupus-sct {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def init(
+    admin_username: Annotated[
+        str, typer.Option(help="User name of the first administrator.")
+    ] = "admin",
+    password_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Read the administrator's password from this file instead of generating one."
+        ),
+    ] = None,
+) -> None:
+    """Create or upgrade the database and create the first administrator."""
+    with _platform() as platform:
+        revision = platform.upgrade_schema()
+        typer.echo(f"database ready at {platform.database_label()} (schema {revision})")
+        with platform.uow() as uow:
+            if has_admin(uow):
+                typer.echo("an administrator already exists; no account created")
+                return
+            password = _read_password(password_file) if password_file else generate_password()
+            create_first_admin(
+                uow,
+                username=admin_username,
+                password=password,
+                hasher=platform.hasher,
+                by=SYSTEM_ACTOR,
+                now=platform.clock.now(),
+            )
+            uow.commit()
+        typer.echo(f"administrator '{admin_username}' created")
+        if password_file is None:
+            typer.echo(f"initial password (shown once): {password}")
+
+
+def _read_password(path: Path) -> str:
+    try:
+        password = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise CliError(
+            f"cannot read the password file {path}: {exc.strerror}", EXIT_INVALID_INPUT
+        ) from exc
+    if len(password) < 12:
+        raise CliError(
+            f"password-file: the password has {len(password)} characters; at least 12 are needed",
+            EXIT_INVALID_INPUT,
+        )
+    return password
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest version."""
+    with _platform() as platform:
+        revision = platform.upgrade_schema()
+        typer.echo(f"database at {platform.database_label()} is at schema {revision}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the schema version of the database and the newest one available."""
+    with _platform() as platform:
+        current, head = platform.schema_status()
+        typer.echo(f"database: {platform.database_label()}")
+        typer.echo(f"schema: {current or 'empty'} (newest: {head})")
+        if current != head:
+            raise CliError("the schema is not up to date: run 'lupus-sct db upgrade'")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every audit entry's hash and link; name the first entry that does not verify."""
+    with _platform() as platform:
+        result = verify_audit_trail(platform.uow())
+    if not result.intact:
+        raise CliError(
+            f"audit trail broken at entry {result.first_bad_seq}: {result.problem} "
+            f"({result.entries_checked} entries read)"
+        )
+    count = result.entries_checked
+    typer.echo(f"audit trail intact: {count} {'entry' if count == 1 else 'entries'} verified")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.", min=1, max=65535)] = None,
+) -> None:
+    """Serve the web application and the REST API."""
+    from lupus_sct.api.app import run_server
+
+    settings = Settings()
+    with _platform() as platform:
+        current, head = platform.schema_status()
+    if current != head:
+        raise CliError("the database schema is not up to date: run 'lupus-sct init' first")
+    run_server(settings, host=host or settings.host, port=port or settings.port)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every failure into one line and an exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (DomainError, ServiceError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return EXIT_INVALID_INPUT
+    except CliError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exc.code
+    except Exception as exc:
+        if os.environ.get("LUPUS_SCT_DEBUG"):
+            raise
+        message = describe_failure(exc) or f"unexpected {type(exc).__name__}: {exc}"
+        typer.echo(f"error: {message}", err=True)
+        return 1
+    return 0
+
+
+def main() -> None:
+    """Console-script entry."""
+    sys.exit(run())

@@ -1,0 +1,164 @@
+"""An in-memory store with the same behaviour as the SQL one, for fast tests.
+
+Each unit of work keeps its changes in an overlay; ``commit`` re-checks every version against the
+committed state and applies them all, or none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import threading
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from lupus_sct.services.audit import GENESIS_HASH, AuditDraft, AuditEntry, seal
+from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.store.repository_set import REPOSITORY_NAMES, RepositorySet
+from lupus_sct.store.schema import ENTITIES
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass
+class MemoryDatabase:
+    """Committed state shared by the units of work of one test."""
+
+    tables: dict[str, dict[str, Any]] = dataclasses.field(
+        default_factory=lambda: {name: {} for name in REPOSITORY_NAMES}
+    )
+    audit: list[AuditEntry] = dataclasses.field(default_factory=list)
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+
+class MemoryRepository(Generic[T]):
+    """A repository whose writes stay in the unit of work until it commits."""
+
+    def __init__(self, committed: dict[str, Any], name: str, key: str) -> None:
+        self._committed = committed
+        self._name = name
+        self._key = key
+        self.pending: dict[str, tuple[int | None, Any]] = {}  # id -> (version read, new item)
+
+    def _current(self) -> dict[str, Any]:
+        merged = dict(self._committed)
+        merged.update({k: item for k, (_, item) in self.pending.items()})
+        return merged
+
+    def add(self, item: T) -> T:
+        item_id = getattr(item, self._key)
+        if item_id in self._current():
+            raise ValueError(f"duplicate {self._name} id {item_id!r}")
+        stored = dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        self.pending[item_id] = (None, stored)
+        return stored
+
+    def get(self, item_id: str) -> T:
+        try:
+            item: T = self._current()[item_id]
+        except KeyError:
+            raise NotFoundError(self._name, item_id) from None
+        return item
+
+    def update(self, item: T) -> T:
+        item_id = getattr(item, self._key)
+        current = self.get(item_id)
+        read_version = item.version  # type: ignore[attr-defined]
+        if current.version != read_version:  # type: ignore[attr-defined]
+            raise StaleWriteError(self._name, item_id, read_version)
+        stored = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
+        expected = self.pending[item_id][0] if item_id in self.pending else read_version
+        self.pending[item_id] = (expected, stored)
+        return stored
+
+    def find(self, **equals: Any) -> list[T]:
+        rows = sorted(self._current().items())
+        return [item for _, item in rows if all(_matches(item, k, v) for k, v in equals.items())]
+
+    def check(self) -> None:
+        for item_id, (expected, _) in self.pending.items():
+            stored = self._committed.get(item_id)
+            if expected is None and stored is not None:
+                raise ValueError(f"duplicate {self._name} id {item_id!r}")
+            if expected is not None and (stored is None or stored.version != expected):
+                raise StaleWriteError(self._name, item_id, expected)
+
+    def apply(self) -> None:
+        self._committed.update({k: item for k, (_, item) in self.pending.items()})
+        self.pending.clear()
+
+
+def _matches(item: Any, field: str, value: Any) -> bool:
+    actual = getattr(item, field)
+    if isinstance(actual, enum.Enum) and not isinstance(value, enum.Enum):
+        return bool(actual.value == value)
+    return bool(actual == value)
+
+
+class MemoryAuditLog:
+    """Audit chain kept in memory, with pending entries until commit."""
+
+    def __init__(self, committed: list[AuditEntry]) -> None:
+        self._committed = committed
+        self.pending: list[AuditEntry] = []
+
+    def append(self, draft: AuditDraft) -> AuditEntry:
+        chain = self._committed + self.pending
+        prev = chain[-1] if chain else None
+        entry = seal(
+            draft, seq=prev.seq + 1 if prev else 1, prev_hash=prev.hash if prev else GENESIS_HASH
+        )
+        self.pending.append(entry)
+        return entry
+
+    def entries(self) -> Iterator[AuditEntry]:
+        yield from self._committed + self.pending
+
+
+class MemoryUnitOfWork(RepositorySet):
+    """A unit of work over a :class:`MemoryDatabase`."""
+
+    def __init__(self, database: MemoryDatabase | None = None) -> None:
+        self.database = database or MemoryDatabase()
+
+    def __enter__(self) -> Self:
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self._repos = {
+            name: MemoryRepository[Any](self.database.tables[name], name, ENTITIES[name].key)
+            for name in REPOSITORY_NAMES
+        }
+        for name, repo in self._repos.items():
+            setattr(self, name, repo)
+        self._audit = MemoryAuditLog(self.database.audit)
+        self.audit = self._audit
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._begin()
+
+    def commit(self) -> None:
+        with self.database.lock:
+            for repo in self._repos.values():
+                repo.check()
+            pending = self._audit.pending
+            if (
+                pending
+                and self.database.audit
+                and pending[0].prev_hash != self.database.audit[-1].hash
+            ):
+                raise StaleWriteError("audit_log", str(pending[0].seq), 0)
+            for repo in self._repos.values():
+                repo.apply()
+            self.database.audit.extend(self._audit.pending)
+        self._begin()
+
+    def rollback(self) -> None:
+        self._begin()

@@ -1,0 +1,179 @@
+"""Repositories and the unit of work over SQLAlchemy Core, for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import sqlalchemy as sa
+
+from lupus_sct.domain.missing import Missing
+from lupus_sct.services.audit import GENESIS_HASH, AuditAction, AuditDraft, AuditEntry, seal
+from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.services.records import canonical_json
+from lupus_sct.store.repository_set import RepositorySet
+from lupus_sct.store.rows import from_row, to_row
+from lupus_sct.store.schema import ENTITIES, MISSING_SUFFIX, EntityTable, audit_log
+
+T = TypeVar("T")
+AUDIT_LOCK_KEY = 0x1075C7  # PostgreSQL advisory lock id serialising audit appends
+
+
+class SqlRepository(Generic[T]):
+    """Versioned storage of one entity in its table."""
+
+    def __init__(self, connection: sa.Connection, entity: EntityTable, name: str) -> None:
+        self._conn = connection
+        self._entity = entity
+        self._name = name
+        self._table = entity.table
+        self._key = entity.table.c[entity.key]
+
+    def add(self, item: T) -> T:
+        row = to_row(self._entity, item)
+        row["version"] = 1
+        self._conn.execute(sa.insert(self._table).values(row))
+        return self._load(row)
+
+    def get(self, item_id: str) -> T:
+        query = sa.select(self._table).where(self._key == item_id)
+        row = self._conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFoundError(self._name, item_id)
+        return self._load(row)
+
+    def update(self, item: T) -> T:
+        row = to_row(self._entity, item)
+        read_version = row.pop("version")
+        item_id = row.pop(self._entity.key)
+        result = self._conn.execute(
+            sa.update(self._table)
+            .where(self._key == item_id, self._table.c.version == read_version)
+            .values(**row, version=read_version + 1)
+        )
+        if result.rowcount != 1:
+            self.get(item_id)  # raises NotFoundError when the record does not exist at all
+            raise StaleWriteError(self._name, item_id, read_version)
+        return self.get(item_id)
+
+    def find(self, **equals: Any) -> list[T]:
+        query = sa.select(self._table)
+        for field, value in equals.items():
+            query = query.where(self._column_condition(field, value))
+        rows = self._conn.execute(query.order_by(self._key)).mappings()
+        return [self._load(row) for row in rows]
+
+    def _column_condition(self, field: str, value: Any) -> sa.ColumnElement[bool]:
+        if isinstance(value, Missing):
+            condition: sa.ColumnElement[bool] = self._table.c[field + MISSING_SUFFIX] == value.value
+            return condition
+        if isinstance(value, enum.Enum):
+            value = value.value
+        condition = self._table.c[field] == value
+        return condition
+
+    def _load(self, row: Any) -> T:
+        item: T = from_row(self._entity, row)
+        return item
+
+
+class SqlAuditLog:
+    """The audit chain in ``audit_log``; appends are serialised so the chain never forks."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._conn = connection
+
+    def append(self, draft: AuditDraft) -> AuditEntry:
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
+        last = self._conn.execute(
+            sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        entry = seal(draft, seq=seq, prev_hash=prev_hash)
+        self._conn.execute(
+            sa.insert(audit_log).values(
+                seq=entry.seq,
+                recorded_at=entry.recorded_at,
+                actor=entry.actor,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                action=entry.action.value,
+                before_json=None if entry.before is None else canonical_json(entry.before),
+                after_json=None if entry.after is None else canonical_json(entry.after),
+                reason=entry.reason,
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
+            )
+        )
+        return entry
+
+    def entries(self) -> Iterator[AuditEntry]:
+        result = self._conn.execution_options(yield_per=1000).execute(
+            sa.select(audit_log).order_by(audit_log.c.seq)
+        )
+        for row in result.mappings():
+            yield AuditEntry(
+                seq=row["seq"],
+                recorded_at=row["recorded_at"],
+                actor=row["actor"],
+                entity=row["entity"],
+                entity_id=row["entity_id"],
+                action=AuditAction(row["action"]),
+                before=_json(row["before_json"]),
+                after=_json(row["after_json"]),
+                reason=row["reason"],
+                prev_hash=row["prev_hash"],
+                hash=row["hash"],
+            )
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class SqlUnitOfWork(RepositorySet):
+    """One database transaction; leaving the block without ``commit`` rolls it back.
+
+    The connection begins its transaction at the first statement (SQLAlchemy autobegin), so a
+    SQLite write lock is held only while work is being done.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._conn: sa.Connection | None = None
+
+    def __enter__(self) -> Self:
+        self._conn = self._engine.connect()
+        for name, entity in ENTITIES.items():
+            setattr(self, name, SqlRepository[Any](self._conn, entity, entity.table.name))
+        self.audit = SqlAuditLog(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        self._connection().commit()
+
+    def rollback(self) -> None:
+        self._connection().rollback()
+
+    def _connection(self) -> sa.Connection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is used outside its 'with' block")
+        return self._conn
