@@ -41,5 +41,5 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     """Serve the app with uvicorn until interrupted."""
     import uvicorn
 
-    print(f"lupus-sct serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)  # noqa: T201
+    print(f"lupus-sct serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -6,7 +6,7 @@ The store implements them for SQLite and PostgreSQL (``lupus_sct.store.sql``) an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -46,7 +46,7 @@ class AuditLog(Protocol):
 
     def append(self, draft: AuditDraft) -> AuditEntry: ...
 
-    def entries(self) -> Iterator[AuditEntry]: ...
+    def entries(self) -> Generator[AuditEntry, None, None]: ...
 
 
 class UnitOfWork(Protocol):

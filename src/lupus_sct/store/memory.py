@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -112,7 +112,7 @@ class MemoryAuditLog:
         self.pending.append(entry)
         return entry
 
-    def entries(self) -> Iterator[AuditEntry]:
+    def entries(self) -> Generator[AuditEntry, None, None]:
         yield from self._committed + self.pending
 
 
@@ -128,7 +128,9 @@ class MemoryUnitOfWork(RepositorySet):
 
     def _begin(self) -> None:
         self._repos = {
-            name: MemoryRepository[Any](self.database.tables[name], name, ENTITIES[name].key)
+            name: MemoryRepository[Any](
+                self.database.tables[name], ENTITIES[name].label, ENTITIES[name].key
+            )
             for name in REPOSITORY_NAMES
         }
         for name, repo in self._repos.items():

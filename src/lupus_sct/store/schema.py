@@ -60,6 +60,11 @@ class EntityTable:
     key: str
     plans: tuple[ColumnPlan, ...]
 
+    @property
+    def label(self) -> str:
+        """The entity's name in messages ("lab result")."""
+        return self.table.name.removeprefix("app_").replace("_", " ")
+
 
 _REFERENCES = {
     "centre_id": "centre.id",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -111,24 +111,26 @@ class SqlAuditLog:
         )
         return entry
 
-    def entries(self) -> Iterator[AuditEntry]:
-        result = self._conn.execution_options(yield_per=1000).execute(
-            sa.select(audit_log).order_by(audit_log.c.seq)
+    def entries(self) -> Generator[AuditEntry, None, None]:
+        query = sa.select(audit_log).order_by(audit_log.c.seq)
+        with self._conn.execution_options(yield_per=1000).execute(query) as result:
+            yield from (self._entry(row) for row in result.mappings())
+
+    @staticmethod
+    def _entry(row: Any) -> AuditEntry:
+        return AuditEntry(
+            seq=row["seq"],
+            recorded_at=row["recorded_at"],
+            actor=row["actor"],
+            entity=row["entity"],
+            entity_id=row["entity_id"],
+            action=AuditAction(row["action"]),
+            before=_json(row["before_json"]),
+            after=_json(row["after_json"]),
+            reason=row["reason"],
+            prev_hash=row["prev_hash"],
+            hash=row["hash"],
         )
-        for row in result.mappings():
-            yield AuditEntry(
-                seq=row["seq"],
-                recorded_at=row["recorded_at"],
-                actor=row["actor"],
-                entity=row["entity"],
-                entity_id=row["entity_id"],
-                action=AuditAction(row["action"]),
-                before=_json(row["before_json"]),
-                after=_json(row["after_json"]),
-                reason=row["reason"],
-                prev_hash=row["prev_hash"],
-                hash=row["hash"],
-            )
 
 
 def _json(text: str | None) -> Any:
@@ -149,7 +151,7 @@ class SqlUnitOfWork(RepositorySet):
     def __enter__(self) -> Self:
         self._conn = self._engine.connect()
         for name, entity in ENTITIES.items():
-            setattr(self, name, SqlRepository[Any](self._conn, entity, entity.table.name))
+            setattr(self, name, SqlRepository[Any](self._conn, entity, entity.label))
         self.audit = SqlAuditLog(self._conn)
         return self
 

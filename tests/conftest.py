@@ -1,0 +1,99 @@
+"""Shared fixtures: databases (in-memory fake, SQLite, PostgreSQL) and a fixed clock.
+
+PostgreSQL tests use LUPUS_SCT_TEST_POSTGRES_URL (default
+postgresql://postgres@127.0.0.1:5432/test). Each test gets a schema of its own, dropped
+afterwards. Without a server they skip locally; under CI=true they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.store import database
+from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
+from lupus_sct.store.sql import SqlUnitOfWork
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # a fixed "now" for every write in the tests
+
+
+def postgres_url() -> str:
+    return os.environ.get("LUPUS_SCT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The server URL, after checking that it answers."""
+    url = postgres_url()
+    engine = database.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as exc:
+        message = f"PostgreSQL at {url} does not answer: {str(exc.orig).strip().splitlines()[0]}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message + " (CI=true: a missing server is a failure)")
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_engine(postgres_server: str) -> Iterator[sa.Engine]:
+    """An engine whose search_path is a fresh schema, with the migrations applied."""
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = database.create_engine(postgres_server)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in postgres_server else "?"
+    engine = database.create_engine(
+        f"{postgres_server}{separator}options={quote(f'-csearch_path={schema}')}"
+    )
+    try:
+        database.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[sa.Engine]:
+    """A migrated SQLite database file in WAL mode."""
+    engine = database.create_engine(f"sqlite:///{tmp_path / 'lupus-sct.db'}")
+    database.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def uow_factory(backend: str, request: pytest.FixtureRequest) -> Callable[[], UnitOfWork]:
+    """Units of work over one shared store of the parametrised backend."""
+    if backend == "memory":
+        shared = MemoryDatabase()
+        return lambda: MemoryUnitOfWork(shared)
+    engine: sa.Engine = request.getfixturevalue(f"{backend}_engine")
+    return lambda: SqlUnitOfWork(engine)
+
+
+@pytest.fixture
+def engine_for(request: pytest.FixtureRequest) -> Callable[[str], sa.Engine]:
+    """Look up the migrated engine of a SQL backend by name ("sqlite" or "postgres")."""
+    return lambda name: request.getfixturevalue(f"{name}_engine")
