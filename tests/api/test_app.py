@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from lupus_sct.api.app import create_app
 from lupus_sct.bootstrap import bootstrap
 from lupus_sct.config import Settings
+from lupus_sct.store import database
 
 
 def _client(engine: sa.Engine) -> TestClient:
@@ -20,7 +21,7 @@ def test_health_reports_the_schema_revision(sqlite_engine: sa.Engine) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["schema"] == body["schema_newest"] == "0001"
+    assert body["schema"] == body["schema_newest"] == database.head_revision()
 
 
 def test_the_status_page_serves_its_packaged_stylesheet(sqlite_engine: sa.Engine) -> None:

@@ -19,9 +19,12 @@ from lupus_sct import __version__
 from lupus_sct.bootstrap import Platform, bootstrap, describe_failure
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
+from lupus_sct.interop.batch_files import read_records, write_records
 from lupus_sct.services.accounts import create_first_admin, generate_password, has_admin
 from lupus_sct.services.audit_trail import verify_audit_trail
 from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.scoring import batch
+from lupus_sct.services.scoring.registry import INSTRUMENTS
 
 EXIT_INVALID_INPUT = 2
 SYSTEM_ACTOR = "system:cli"
@@ -146,6 +149,39 @@ def audit_verify() -> None:
         )
     count = result.entries_checked
     typer.echo(f"audit trail intact: {count} {'entry' if count == 1 else 'entries'} verified")
+
+
+@app.command()
+def score(
+    instrument: Annotated[str | None, typer.Argument(help="Instrument id, e.g. sledai-2k.")] = None,
+    input_path: Annotated[
+        Path | None, typer.Argument(metavar="INPUT", help="A .json, .csv or .parquet file.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the JSON here (default: stdout).")
+    ] = None,
+    list_instruments: Annotated[
+        bool, typer.Option("--list", help="List the instruments with version and citation.")
+    ] = False,
+) -> None:
+    """Score a file of records with one instrument: exit 0 all scored, 1 some errors, 2 unusable."""
+    if list_instruments:
+        for item in INSTRUMENTS.values():
+            typer.echo(f"{item.id}\t{item.version}\t{item.citation}")
+        return
+    if instrument is None or input_path is None:
+        raise CliError("score needs INSTRUMENT and INPUT (or --list)", EXIT_INVALID_INPUT)
+    try:
+        batch.instrument(instrument)
+        records = read_records(instrument, input_path)
+        result = batch.score_records(instrument, records)
+        text = write_records(result.records, output)
+    except batch.UnusableInputError as exc:
+        raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+    if text:
+        typer.echo(text)
+    if result.errors:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -77,6 +77,9 @@ class Assessment:
 
     ``sledai_descriptors`` are the descriptors present in the window and attributable to SLE;
     ``sledai_not_attributed`` lists descriptors the clinician excluded (infection, drugs...).
+    ``hemolytic_anemia`` and ``gi_activity`` (not SLEDAI items), ``maintenance_therapy_tolerated``
+    and ``investigational_drug`` feed LLDAS (Franklyn 2016, criteria 1 and 5);
+    ``hospitalised_for_sle`` feeds the SELENA flare index (Petri 1999, severe flare).
     """
 
     id: str
@@ -90,6 +93,9 @@ class Assessment:
     damage_items: tuple[DamageItem, ...] = ()
     hemolytic_anemia: bool | Missing = NOT_EVALUATED
     gi_activity: bool | Missing = NOT_EVALUATED
+    maintenance_therapy_tolerated: bool | Missing = NOT_EVALUATED
+    investigational_drug: bool | Missing = NOT_EVALUATED
+    hospitalised_for_sle: bool | Missing = NOT_EVALUATED
     ra: RaJointAssessment = dataclasses.field(default_factory=RaJointAssessment)
     version: int = 0
 

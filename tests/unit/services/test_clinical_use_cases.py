@@ -162,3 +162,34 @@ def test_a_clinician_must_belong_to_an_existing_centre() -> None:
             by=ACTOR,
             now=NOW,
         )
+
+
+def test_the_disease_course_is_aligned_at_the_latest_infusion() -> None:
+    from lupus_sct.domain.assessment import Assessment
+    from lupus_sct.services.disease_course import patient_disease_course
+    from lupus_sct.store.memory import MemoryDatabase
+
+    database = MemoryDatabase()
+    with MemoryUnitOfWork(database) as uow:
+        patient = seed_patient(uow)
+        course = seed_course(uow, patient, CourseKind.MSC)
+        courses.record_course_event(
+            uow,
+            course_id=course.id,
+            kind=EventKind.INFUSION,
+            event_date=date(2026, 2, 6),
+            details=Infusion(),
+            by=ACTOR,
+            now=NOW,
+        )
+        clinical_records.record_assessment(
+            uow,
+            Assessment("a", patient.id, date(2026, 3, 8), sledai_descriptors=(), pga=0.0),
+            by=ACTOR,
+            now=NOW,
+        )
+        uow.commit()
+    result = patient_disease_course(MemoryUnitOfWork(database), patient.id, as_of=date(2026, 5, 1))
+    assert result.day0 == date(2026, 2, 6)
+    assert [v.day for v in result.visits] == [30]  # 8 March is day +30 after 6 February
+    assert result.visits[0].doris_remission is True  # clinical SLEDAI 0, PGA 0 <0.5, no steroid

@@ -17,13 +17,17 @@ T = TypeVar("T")
 _ABSENT: Any = object()
 
 
-def _get(record: Mapping[str, Any], field: str, default: Any) -> Any:
-    value = record.get(field, _ABSENT)
-    if value is _ABSENT or value is None:
+def _lookup(record: Mapping[str, Any], field: str, default: Any) -> tuple[bool, Any]:
+    """``(True, value)`` for a present field, ``(False, default)`` for an absent optional one.
+
+    An absent required field (no default given) is an error; JSON ``null`` counts as absent.
+    """
+    value = record.get(field)
+    if value is None:
         if default is _ABSENT:
             raise InvalidValueError(field, None, "a value (this field is required)")
-        return default
-    return value
+        return False, default
+    return True, value
 
 
 def number(
@@ -36,8 +40,8 @@ def number(
     unit: str = "",
 ) -> Any:
     """A real number within ``[low, high]`` (inclusive; ``None`` means unbounded)."""
-    value = _get(record, field, default)
-    if value is default and default is not _ABSENT:
+    present, value = _lookup(record, field, default)
+    if not present:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidValueError(field, value, "a number")
@@ -61,8 +65,8 @@ def integer(
     default: Any = _ABSENT,
 ) -> Any:
     """A whole number (``4`` or ``4.0``) within ``[low, high]``."""
-    value = _get(record, field, default)
-    if value is default and default is not _ABSENT:
+    present, value = _lookup(record, field, default)
+    if not present:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
         raise InvalidValueError(field, value, "a whole number")
@@ -79,7 +83,9 @@ def integer(
 
 def boolean(record: Mapping[str, Any], field: str, *, default: Any = _ABSENT) -> Any:
     """A JSON ``true`` or ``false``."""
-    value = _get(record, field, default)
+    present, value = _lookup(record, field, default)
+    if not present:
+        return value
     if not isinstance(value, bool):
         raise InvalidValueError(field, value, "true or false")
     return value
@@ -89,7 +95,9 @@ def choice(
     record: Mapping[str, Any], field: str, allowed: Collection[str], *, default: Any = _ABSENT
 ) -> Any:
     """One string of a case-sensitive vocabulary."""
-    value = _get(record, field, default)
+    present, value = _lookup(record, field, default)
+    if not present:
+        return value
     if value not in allowed or not isinstance(value, str):
         raise InvalidValueError(field, value, "one of " + ", ".join(repr(a) for a in allowed))
     return value
@@ -108,7 +116,9 @@ def id_list(
     ``label`` names the vocabulary in the error, e.g. "SLEDAI-2K descriptor" gives
     "unknown SLEDAI-2K descriptor 'rashes'".
     """
-    value = _get(record, field, default)
+    present, value = _lookup(record, field, default)
+    if not present:
+        return list(value)
     if not isinstance(value, list):
         raise InvalidValueError(field, value, "a list of ids")
     seen: list[str] = []
@@ -129,3 +139,55 @@ class UnknownIdError(InvalidValueError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def positive_number(
+    record: Mapping[str, Any], field: str, *, default: Any = _ABSENT, unit: str = ""
+) -> Any:
+    """A real number > 0 (an LLN, a ULN, a baseline): "lln: 0 is not accepted; ... > 0"."""
+    present, value = _lookup(record, field, default)
+    if not present:
+        return value
+    value = number(record, field, unit=unit)
+    if value <= 0:
+        raise InvalidValueError(field, value, "a number > 0")
+    return value
+
+
+def non_negative_number(
+    record: Mapping[str, Any], field: str, *, default: Any = _ABSENT, unit: str = ""
+) -> Any:
+    """A real number >= 0 with no upper bound (a count, a volume)."""
+    present, value = _lookup(record, field, default)
+    if not present:
+        return value
+    value = number(record, field, unit=unit)
+    if value < 0:
+        raise InvalidValueError(field, value, "a number >= 0")
+    return value
+
+
+def object_list(record: Mapping[str, Any], field: str, *, min_length: int = 0) -> list[Any]:
+    """A list of JSON objects (mappings) with at least ``min_length`` entries."""
+    _, value = _lookup(record, field, _ABSENT)
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise InvalidValueError(field, value, "a list of objects")
+    if len(value) < min_length:
+        raise InvalidValueError(field, value, f"at least {min_length} entries")
+    return value
+
+
+def integer_list(record: Mapping[str, Any], field: str, *, default: Any = _ABSENT) -> list[int]:
+    """A list of whole numbers (``4`` or ``4.0``), order kept."""
+    present, value = _lookup(record, field, default)
+    if not present:
+        return list(value)
+    if not isinstance(value, list):
+        raise InvalidValueError(field, value, "a list of whole numbers")
+    items: list[int] = []
+    for item in value:
+        whole = isinstance(item, int | float) and math.isfinite(item) and item == int(item)
+        if isinstance(item, bool) or not whole:
+            raise InvalidValueError(field, item, "a list of whole numbers")
+        items.append(int(item))
+    return items

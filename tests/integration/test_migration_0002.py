@@ -1,0 +1,42 @@
+"""Migration 0002 gives existing assessments "not evaluated" for the new LLDAS/SFI fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+
+from lupus_sct.domain.missing import Missing
+from lupus_sct.store import database
+from lupus_sct.store.sql import SqlUnitOfWork
+
+
+def test_assessments_recorded_before_0002_read_back_as_not_evaluated(tmp_path: Path) -> None:
+    engine = database.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = database._alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO centre (id, code, name, country, version) "
+            "VALUES ('c', 'NWU', 'N', 'GB', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO patient (id, pseudonym, sex, birth_date, centre_id, version) "
+            "VALUES ('p', 'NWU-1', 'female', '1990-01-01', 'c', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO assessment (id, patient_id, visit_date, sledai_window_days, "
+            "sledai_descriptors, sledai_not_attributed, pga, pga_missing, bilag, damage_items, "
+            "hemolytic_anemia, hemolytic_anemia_missing, gi_activity, gi_activity_missing, ra, "
+            "version) VALUES ('a', 'p', '2026-01-01', 30, '[]', '[]', 0.5, NULL, "
+            "'{\"missing\": \"not_evaluated\"}', '[]', 0, NULL, NULL, 'unknown', '{}', 1)"
+        )
+    command.upgrade(config, "head")
+    with SqlUnitOfWork(engine) as uow:
+        assessment = uow.assessments.get("a")
+    assert assessment.investigational_drug is Missing.NOT_EVALUATED
+    assert assessment.maintenance_therapy_tolerated is Missing.NOT_EVALUATED
+    assert assessment.hospitalised_for_sle is Missing.NOT_EVALUATED
+    assert assessment.gi_activity is Missing.UNKNOWN
+    assert assessment.pga == 0.5
+    engine.dispose()
