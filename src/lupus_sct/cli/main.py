@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from lupus_sct import __version__
-from lupus_sct.bootstrap import Platform, bootstrap, describe_failure
+from lupus_sct.bootstrap import describe_failure
+from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
 from lupus_sct.interop.batch_files import read_records, write_records
@@ -26,7 +25,6 @@ from lupus_sct.services.errors import ServiceError
 from lupus_sct.services.scoring import batch
 from lupus_sct.services.scoring.registry import INSTRUMENTS
 
-EXIT_INVALID_INPUT = 2
 SYSTEM_ACTOR = "system:cli"
 
 app = typer.Typer(
@@ -40,23 +38,6 @@ db_app = typer.Typer(help="Database schema: create, upgrade, status.", no_args_i
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
-
-
-class CliError(Exception):
-    """A failure to report as one line with an exit code."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    platform = bootstrap(Settings())
-    try:
-        yield platform
-    finally:
-        platform.close()
 
 
 @app.callback()
@@ -81,7 +62,7 @@ def init(
     ] = None,
 ) -> None:
     """Create or upgrade the database and create the first administrator."""
-    with _platform() as platform:
+    with open_platform() as platform:
         revision = platform.upgrade_schema()
         typer.echo(f"database ready at {platform.database_label()} (schema {revision})")
         with platform.uow() as uow:
@@ -121,7 +102,7 @@ def _read_password(path: Path) -> str:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest version."""
-    with _platform() as platform:
+    with open_platform() as platform:
         revision = platform.upgrade_schema()
         typer.echo(f"database at {platform.database_label()} is at schema {revision}")
 
@@ -129,7 +110,7 @@ def db_upgrade() -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Show the schema version of the database and the newest one available."""
-    with _platform() as platform:
+    with open_platform() as platform:
         current, head = platform.schema_status()
         typer.echo(f"database: {platform.database_label()}")
         typer.echo(f"schema: {current or 'empty'} (newest: {head})")
@@ -140,7 +121,7 @@ def db_status() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check every audit entry's hash and link; name the first entry that does not verify."""
-    with _platform() as platform:
+    with open_platform() as platform:
         result = verify_audit_trail(platform.uow())
     if not result.intact:
         raise CliError(
@@ -193,7 +174,7 @@ def serve(
     from lupus_sct.api.app import run_server
 
     settings = Settings()
-    with _platform() as platform:
+    with open_platform() as platform:
         current, head = platform.schema_status()
     if current != head:
         raise CliError("the database schema is not up to date: run 'lupus-sct init' first")
