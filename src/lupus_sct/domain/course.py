@@ -20,6 +20,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 
+from lupus_sct.domain.course_phases import CoursePhase
 from lupus_sct.domain.errors import InvalidValueError, PathwayOrderError
 from lupus_sct.domain.medications import DOSE_UNITS
 from lupus_sct.domain.missing import Missing, check_observed_range
@@ -283,6 +284,7 @@ class TherapyCourse:
     start_date: date
     day0: date | None = None
     end_reason: str = ""
+    phase: CoursePhase = CoursePhase.REFERRAL
     version: int = 0
 
 

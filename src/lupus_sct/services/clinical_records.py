@@ -17,6 +17,8 @@ from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import OutcomeEvent, OutcomeKind
 from lupus_sct.domain.people import Patient
+from lupus_sct.domain.transfusions import Transfusion
+from lupus_sct.domain.workup import WorkupFinding
 from lupus_sct.services.audit import audited_add
 from lupus_sct.services.ports import UnitOfWork
 
@@ -87,6 +89,33 @@ def record_outcome(
     ):
         raise InvalidValueError("outcome.kind", "death", "one death per patient (already recorded)")
     return audited_add(uow.outcomes, uow.audit, outcome, entity="outcome", by=by, now=now)
+
+
+def record_workup_finding(
+    uow: UnitOfWork, finding: WorkupFinding, *, by: str, now: datetime
+) -> WorkupFinding:
+    """Store a dated work-up finding (organ function, scale, serology, attestation)."""
+    _check_dated(
+        uow,
+        finding.patient_id,
+        f"workup[{finding.item.value}].observed_on",
+        finding.observed_on,
+        now,
+    )
+    return audited_add(
+        uow.workup_findings, uow.audit, finding, entity="workup_finding", by=by, now=now
+    )
+
+
+def record_transfusion(
+    uow: UnitOfWork, transfusion: Transfusion, *, by: str, now: datetime
+) -> Transfusion:
+    """Store a transfusion (platelet transfusions hold back platelet recovery, CIBMTR)."""
+    _check_course(uow, transfusion.patient_id, transfusion.course_id)
+    _check_dated(uow, transfusion.patient_id, "transfusion.given_on", transfusion.given_on, now)
+    return audited_add(
+        uow.transfusions, uow.audit, transfusion, entity="transfusion", by=by, now=now
+    )
 
 
 def _check_dated(

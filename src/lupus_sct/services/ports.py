@@ -14,11 +14,14 @@ from typing import Any, Protocol, Self, TypeVar
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.transfusions import Transfusion
+from lupus_sct.domain.workup import WorkupFinding
 from lupus_sct.services.audit import AuditDraft, AuditEntry
 
 T = TypeVar("T")
@@ -67,6 +70,9 @@ class UnitOfWork(Protocol):
     gvhd_episodes: Repository[GvhdEpisode]
     outcomes: Repository[OutcomeEvent]
     follow_ups: Repository[FollowUpTimepoint]
+    workup_findings: Repository[WorkupFinding]
+    transfusions: Repository[Transfusion]
+    phase_changes: Repository[PhaseChange]
     audit: AuditLog
 
     def __enter__(self) -> Self: ...

@@ -110,4 +110,6 @@ def _decode_union(arms: tuple[Any, ...], value: Any) -> Any:
     for arm in candidates:
         if arm in (int, float, str, bool) and type(value) is arm:
             return value
+    if float in candidates and type(value) is int:
+        return float(value)
     raise TypeError(f"cannot decode {value!r} as any of {arms}")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.transfusions import Transfusion
+from lupus_sct.domain.workup import WorkupFinding
 from lupus_sct.services.ports import AuditLog, Repository
 
 
@@ -31,6 +34,9 @@ class RepositorySet:
     gvhd_episodes: Repository[GvhdEpisode]
     outcomes: Repository[OutcomeEvent]
     follow_ups: Repository[FollowUpTimepoint]
+    workup_findings: Repository[WorkupFinding]
+    transfusions: Repository[Transfusion]
+    phase_changes: Repository[PhaseChange]
     audit: AuditLog
 
 

@@ -24,12 +24,15 @@ import sqlalchemy as sa
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.transfusions import Transfusion
+from lupus_sct.domain.workup import WorkupFinding
 
 metadata = sa.MetaData(
     naming_convention={
@@ -157,6 +160,9 @@ ENTITIES: dict[str, EntityTable] = {
     "gvhd_episodes": _entity_table("gvhd_episode", GvhdEpisode),
     "outcomes": _entity_table("outcome_event", OutcomeEvent),
     "follow_ups": _entity_table("follow_up_timepoint", FollowUpTimepoint),
+    "workup_findings": _entity_table("workup_finding", WorkupFinding),
+    "transfusions": _entity_table("transfusion", Transfusion),
+    "phase_changes": _entity_table("phase_change", PhaseChange),
 }
 
 audit_log = sa.Table(

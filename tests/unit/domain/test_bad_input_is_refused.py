@@ -237,3 +237,20 @@ def test_a_medication_cannot_stop_before_it_starts_and_the_class_must_match_the_
         exposure(drug_class=DrugClass.BIOLOGIC)
     with pytest.raises(InvalidValueError, match=r"medication\.dose_unit: 'tablets'"):
         exposure(dose_unit="tablets")
+
+
+def test_a_work_up_finding_must_fit_its_item() -> None:
+    from lupus_sct.domain.workup import WorkupFinding, WorkupItem
+
+    day = date(2026, 1, 5)
+    assert WorkupFinding("w", "p", WorkupItem.LVEF_PCT, 55, day).value == 55
+    with pytest.raises(
+        OutOfValidatedRangeError, match=r"workup\[lvef_pct\]\.value 95 % is outside 5-90"
+    ):
+        WorkupFinding("w", "p", WorkupItem.LVEF_PCT, 95, day)
+    with pytest.raises(InvalidValueError, match="a multiple of 10"):
+        WorkupFinding("w", "p", WorkupItem.KPS, 75, day)  # Karnofsky 1949: steps of 10
+    with pytest.raises(InvalidValueError, match="true or false"):
+        WorkupFinding("w", "p", WorkupItem.HIV_POSITIVE, "negative", day)
+    with pytest.raises(InvalidValueError, match="one of I, II, III"):
+        WorkupFinding("w", "p", WorkupItem.LUPUS_NEPHRITIS_CLASS, "VII", day)
