@@ -7,7 +7,7 @@ source scripts/bootstrap.sh dev
 if command -v dpkg >/dev/null; then apt_install ca-certificates; fi
 
 export PATH="$PWD/.venv/bin:$PATH"
-echo "== ruff"; ruff check src tests; ruff format --check src tests
+echo "== ruff"; ruff check src tests bench; ruff format --check src tests bench
 echo "== mypy"; mypy
 echo "== import-linter"; lint-imports
 echo "== pytest"
