@@ -63,7 +63,7 @@ class VisitState:
     sledai_2k: int | None
     clinical_sledai: int | None
     pga: float | None
-    prednisone_mg_per_day: float
+    prednisone_mg_per_day: float | None
     cumulative_prednisone_mg: float
     sdi: int
     lldas: bool | None
@@ -106,7 +106,7 @@ def _lldas(
     assessment: Assessment,
     descriptors: frozenset[SledaiDescriptor] | None,
     previous: frozenset[SledaiDescriptor] | None,
-    prednisone: float,
+    prednisone: float | None,
     is_first: bool,
 ) -> bool | None:
     pga = assessment.pga
@@ -116,7 +116,7 @@ def _lldas(
         assessment.maintenance_therapy_tolerated,
         assessment.investigational_drug,
     )
-    if descriptors is None or previous is None or isinstance(pga, Missing):
+    if descriptors is None or previous is None or isinstance(pga, Missing) or prednisone is None:
         return None
     if is_first or any(isinstance(v, Missing) for v in needed):
         return None
@@ -137,9 +137,11 @@ def _lldas(
 
 
 def _doris(
-    assessment: Assessment, descriptors: frozenset[SledaiDescriptor] | None, prednisone: float
+    assessment: Assessment,
+    descriptors: frozenset[SledaiDescriptor] | None,
+    prednisone: float | None,
 ) -> bool | None:
-    if descriptors is None or isinstance(assessment.pga, Missing):
+    if descriptors is None or isinstance(assessment.pga, Missing) or prednisone is None:
         return None
     return assess_doris_2021(
         DorisAssessment(descriptors, pga=assessment.pga, prednisolone_mg_per_day=prednisone)
@@ -161,11 +163,14 @@ def derive_disease_course(
     lab_list = [lab for lab in labs if lab.collected_at.date() <= as_of]
     drugs = list(medications)
     states: list[VisitState] = []
-    previous: tuple[Assessment, frozenset[SledaiDescriptor] | None, float] | None = None
+    previous: tuple[Assessment, frozenset[SledaiDescriptor] | None, float | None] | None = None
     damage: list[DamageItem] = []
     for assessment in visits_in:
         descriptors = _descriptors(assessment, lab_list)
         steroid = glucocorticoid_exposure(drugs, assessment.visit_date)
+        # A dose that cannot be converted (mg/kg, a drug outside the table) leaves today's
+        # prednisone equivalent unknown, so the states that need it stay undetermined.
+        dose = None if steroid.unconverted else steroid.current_mg_per_day
         damage.extend(assessment.damage_items)
         states.append(
             VisitState(
@@ -175,25 +180,23 @@ def derive_disease_course(
                 sledai_2k=None if descriptors is None else sledai_2k_score(descriptors),
                 clinical_sledai=None if descriptors is None else clinical_sledai_score(descriptors),
                 pga=None if isinstance(assessment.pga, Missing) else assessment.pga,
-                prednisone_mg_per_day=steroid.current_mg_per_day,
+                prednisone_mg_per_day=dose,
                 cumulative_prednisone_mg=steroid.cumulative_mg,
                 sdi=score_sdi_as_of(damage, assessment.visit_date).score,
                 lldas=_lldas(
                     assessment,
                     descriptors,
                     previous[1] if previous else None,
-                    steroid.current_mg_per_day,
+                    dose,
                     previous is None,
                 ),
-                doris_remission=_doris(assessment, descriptors, steroid.current_mg_per_day),
+                doris_remission=_doris(assessment, descriptors, dose),
                 flare=None
                 if previous is None
-                else flare_between(
-                    previous, (assessment, descriptors, steroid.current_mg_per_day), drugs
-                ),
+                else flare_between(previous, (assessment, descriptors, dose), drugs),
             )
         )
-        previous = (assessment, descriptors, steroid.current_mg_per_day)
+        previous = (assessment, descriptors, dose)
     return _summarise(tuple(states), drugs, day0=day0, as_of=as_of)
 
 

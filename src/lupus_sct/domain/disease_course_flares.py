@@ -49,7 +49,7 @@ CYC_AZA_MTX_RXCUI = frozenset(
 MYCOPHENOLATE_RXCUI = frozenset({"68149"})  # RxNorm: mycophenolate mofetil
 LAB_WBC, LAB_PLATELETS, LAB_TEMPERATURE, LAB_PROTEIN_24H = "6690-2", "777-3", "8310-5", "2889-4"
 
-Visit = tuple[Assessment, frozenset[SledaiDescriptor] | None, float]
+Visit = tuple[Assessment, frozenset[SledaiDescriptor] | None, float | None]
 
 
 def measurements_in_window(
@@ -87,6 +87,8 @@ def flare_between(
     if before_descriptors is None or now_descriptors is None:
         return None
     if isinstance(before.pga, Missing) or isinstance(now.pga, Missing):
+        return None
+    if before_dose is None or now_dose is None:
         return None
     new = now_descriptors - before_descriptors
     started = _started_between(drugs, before.visit_date, now.visit_date)

@@ -173,3 +173,23 @@ def test_a_methylprednisolone_pulse_adds_to_the_cumulative_dose_only() -> None:
 
 def test_time_in_state_is_undefined_without_observed_time() -> None:
     assert share_of_time([], "lldas", start=DAY0, as_of=AS_OF) is None
+
+
+def test_a_steroid_dose_that_cannot_be_converted_leaves_lldas_and_doris_undetermined() -> None:
+    per_kg = MedicationExposure(
+        "kg",
+        "p",
+        "prednisone",
+        "8640",
+        DrugClass.GLUCOCORTICOID,
+        0.5,
+        "mg/kg",
+        Route.ORAL,
+        Frequency.DAILY,
+        date(2026, 1, 1),
+    )
+    visits = [_visit(date(2026, 2, 1), (), 0.2), _visit(date(2026, 3, 1), (), 0.2)]
+    course = derive_disease_course(visits, [], [per_kg], day0=DAY0, as_of=AS_OF)
+    assert [v.prednisone_mg_per_day for v in course.visits] == [None, None]
+    assert [v.doris_remission for v in course.visits] == [None, None]
+    assert course.visits[1].lldas is None
