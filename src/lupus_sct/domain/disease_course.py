@@ -170,7 +170,7 @@ def derive_disease_course(
         steroid = glucocorticoid_exposure(drugs, assessment.visit_date)
         # A dose that cannot be converted (mg/kg, a drug outside the table) leaves today's
         # prednisone equivalent unknown, so the states that need it stay undetermined.
-        dose = None if steroid.unconverted else steroid.current_mg_per_day
+        dose = steroid.current_mg_per_day if steroid.current_is_known else None
         damage.extend(assessment.damage_items)
         states.append(
             VisitState(

@@ -37,6 +37,12 @@ class GlucocorticoidExposure:
     current_mg_per_day: float
     cumulative_mg: float
     unconverted: tuple[str, ...]
+    unconverted_today: tuple[str, ...] = ()
+
+    @property
+    def current_is_known(self) -> bool:
+        """Whether today's dose counts every exposure given today."""
+        return not self.unconverted_today
 
 
 def _is_glucocorticoid(exposure: MedicationExposure) -> bool:
@@ -63,6 +69,7 @@ def glucocorticoid_exposure(
     current = 0.0
     cumulative = 0.0
     unconverted: list[str] = []
+    unconverted_today: list[str] = []
     for exposure in filter(_is_glucocorticoid, exposures):
         if exposure.start_date > on:
             continue
@@ -70,17 +77,21 @@ def glucocorticoid_exposure(
             single = _single_dose_mg(exposure)
             if single is None:
                 unconverted.append(exposure.id)
+                if exposure.start_date == on:
+                    unconverted_today.append(exposure.id)
             else:
                 cumulative += single
             continue
         daily = prednisone_equivalent_mg_per_day(exposure)
         if daily is None:
             unconverted.append(exposure.id)
+            if exposure.is_active_on(on):
+                unconverted_today.append(exposure.id)
             continue
         cumulative += daily * _days_active(exposure, on)
         if exposure.is_active_on(on):
             current += daily
-    return GlucocorticoidExposure(current, cumulative, tuple(unconverted))
+    return GlucocorticoidExposure(current, cumulative, tuple(unconverted), tuple(unconverted_today))
 
 
 def steroid_free_from(

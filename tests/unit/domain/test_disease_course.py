@@ -193,3 +193,23 @@ def test_a_steroid_dose_that_cannot_be_converted_leaves_lldas_and_doris_undeterm
     assert [v.prednisone_mg_per_day for v in course.visits] == [None, None]
     assert [v.doris_remission for v in course.visits] == [None, None]
     assert course.visits[1].lldas is None
+
+
+def test_an_unconvertible_dose_that_has_stopped_no_longer_hides_todays_dose() -> None:
+    per_kg = MedicationExposure(
+        "kg",
+        "p",
+        "prednisone",
+        "8640",
+        DrugClass.GLUCOCORTICOID,
+        0.5,
+        "mg/kg",
+        Route.ORAL,
+        Frequency.DAILY,
+        date(2025, 1, 1),
+        date(2025, 3, 1),
+    )
+    exposure = glucocorticoid_exposure([per_kg, DRUGS[1]], date(2026, 3, 15))
+    assert exposure.current_mg_per_day == 5  # the 5 mg prednisone exposure active that day
+    assert exposure.current_is_known
+    assert exposure.unconverted == ("kg",)
