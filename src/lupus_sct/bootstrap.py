@@ -10,6 +10,8 @@ import argon2
 import sqlalchemy as sa
 
 from lupus_sct.config import Settings
+from lupus_sct.domain.protocol import Protocol
+from lupus_sct.interop.protocol_files import load_protocols
 from lupus_sct.services.ports import PasswordHasher, UnitOfWork
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
@@ -59,6 +61,11 @@ class Platform:
     def database_label(self) -> str:
         """The database URL without its password, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    def protocols(self) -> dict[str, Protocol]:
+        """The shipped protocols and the centre's own (LUPUS_SCT_PROTOCOL_DIR)."""
+        extra = [self.settings.protocol_dir] if self.settings.protocol_dir else []
+        return load_protocols(extra)
 
     def close(self) -> None:
         """Release pooled connections."""

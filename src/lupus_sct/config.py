@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    protocol_dir: Path | None = Field(
+        default=None, description="A folder of the centre's own protocol YAML files"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -15,6 +15,7 @@ import typer
 
 from lupus_sct import __version__
 from lupus_sct.bootstrap import describe_failure
+from lupus_sct.cli import protocols
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
@@ -38,6 +39,9 @@ db_app = typer.Typer(help="Database schema: create, upgrade, status.", no_args_i
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(protocols.protocols_app, name="protocols")
+app.command("eligibility")(protocols.eligibility)
+app.command("screen")(protocols.screen)
 
 
 @app.callback()
