@@ -52,6 +52,7 @@ from lupus_sct.domain.sledai_2k import sledai_2k_score
 from lupus_sct.domain.workup import ValueKind
 
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month
+ESR_GAP_DAYS = 14  # programme convention: DAS28 components within two weeks
 LOINC_EGFR, LOINC_CREATININE, LOINC_ESR = "98979-8", "2160-0", "4537-7"  # pathway.md 10.2
 
 
@@ -182,19 +183,18 @@ def _das28(rule: Das28Rule, ctx: Context) -> Outcome:
         return Outcome(Verdict.UNKNOWN, "no assessment with 28-joint counts and patient global")
     if ctx.is_stale(latest.visit_date):
         return ctx.stale("DAS28 joint assessment", latest.visit_date)
-    esr = next(
-        (
-            lab
-            for lab in ctx.record.labs_by_code.get(LOINC_ESR, ())
-            if lab.collected_at.date() <= latest.visit_date
-        ),
-        None,
-    )
-    if esr is None or ctx.is_stale(esr.collected_at.date()):
+    visit = latest.visit_date
+
+    def gap(lab: LabResult) -> int:
+        return abs((lab.collected_at.date() - visit).days)
+
+    near = [lab for lab in ctx.record.labs_by_code.get(LOINC_ESR, ()) if gap(lab) <= ESR_GAP_DAYS]
+    if not near:
         return Outcome(
             Verdict.UNKNOWN,
-            f"no recent ESR on or before the joint assessment of {latest.visit_date}",
+            f"no ESR within {ESR_GAP_DAYS} days of the joint assessment of {visit.isoformat()}",
         )
+    esr = min(near, key=gap)
     esr_mm_h = canonical_value(esr)
     if esr_mm_h < 1:
         return Outcome(
