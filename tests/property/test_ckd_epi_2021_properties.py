@@ -27,7 +27,7 @@ def test_egfr_is_decreasing_in_creatinine(a: float, b: float, age: int, sex: Sex
     egfr_low = egfr_ckd_epi_2021(low, MG, age, sex).egfr
     egfr_high = egfr_ckd_epi_2021(high, MG, age, sex).egfr
     assert egfr_high <= egfr_low
-    if high > low:
+    if high > low * (1 + 1e-9):  # a one-ulp change in creatinine may not move a float eGFR
         assert egfr_high < egfr_low
 
 

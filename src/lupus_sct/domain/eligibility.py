@@ -40,9 +40,22 @@ class CriterionResult:
     """One criterion's verdict for this patient, with its reason and evidence."""
 
     criterion: Criterion
-    verdict: Verdict
-    reason: str
-    evidence: tuple[Evidence, ...]
+    outcome: Outcome
+
+    @property
+    def verdict(self) -> Verdict:
+        """Met, not met or not enough information."""
+        return self.outcome.verdict
+
+    @property
+    def reason(self) -> str:
+        """Why, in one sentence."""
+        return self.outcome.reason
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The data used."""
+        return self.outcome.evidence
 
     @property
     def passes(self) -> bool | None:
@@ -86,34 +99,63 @@ def _combine(outcomes: list[Outcome], *, all_needed: bool) -> Outcome:
     else:
         chosen, verdict = outcomes, Verdict.MET if all_needed else Verdict.NOT_MET
     joiner = "; " if all_needed or verdict is not Verdict.NOT_MET else " and "
-    evidence = tuple(e for o in chosen for e in o.evidence)
-    return Outcome(verdict, joiner.join(o.reason for o in chosen), evidence)
+
+    def explain() -> tuple[str, tuple[Evidence, ...]]:
+        evidence = tuple(e for o in chosen for e in o.evidence)
+        return joiner.join(o.reason for o in chosen), evidence
+
+    return Outcome(verdict, explain)
+
+
+def _evaluate_all(rules: tuple[Rule, ...], context: Context, *, all_needed: bool) -> Outcome:
+    # The first deciding outcome settles the rule (Kleene logic); its reason is the one shown.
+    deciding = Verdict.NOT_MET if all_needed else Verdict.MET
+    outcomes = []
+    for rule in rules:
+        outcome = evaluate_rule(rule, context)
+        if outcome.verdict is deciding:
+            return outcome
+        outcomes.append(outcome)
+    return _combine(outcomes, all_needed=all_needed)
+
+
+def _not(rule: Not, context: Context) -> Outcome:
+    inner = evaluate_rule(rule.rule, context)
+    flipped = {Verdict.MET: Verdict.NOT_MET, Verdict.NOT_MET: Verdict.MET}
+    verdict = flipped.get(inner.verdict, Verdict.UNKNOWN)
+    return Outcome(verdict, lambda: (f"not ({inner.reason})", inner.evidence))
+
+
+_EVALUATORS: dict[type, Callable[[Any, Context], Outcome]] = {
+    **ATOM_EVALUATORS,
+    AllOf: lambda rule, context: _evaluate_all(rule.rules, context, all_needed=True),
+    AnyOf: lambda rule, context: _evaluate_all(rule.rules, context, all_needed=False),
+    Not: _not,
+}
 
 
 def evaluate_rule(rule: Rule, context: Context) -> Outcome:
-    """Evaluate a rule (three-valued) against the patient record in ``context``."""
-    if isinstance(rule, AllOf):
-        return _combine([evaluate_rule(r, context) for r in rule.rules], all_needed=True)
-    if isinstance(rule, AnyOf):
-        return _combine([evaluate_rule(r, context) for r in rule.rules], all_needed=False)
-    if isinstance(rule, Not):
-        inner = evaluate_rule(rule.rule, context)
-        flipped = {Verdict.MET: Verdict.NOT_MET, Verdict.NOT_MET: Verdict.MET}
-        return Outcome(
-            flipped.get(inner.verdict, Verdict.UNKNOWN), f"not ({inner.reason})", inner.evidence
-        )
-    evaluator: Callable[[Any, Context], Outcome] = ATOM_EVALUATORS[type(rule)]
-    return evaluator(rule, context)
+    """Evaluate a rule (three-valued) against the patient record in ``context``.
+
+    Outcomes are remembered on the record, keyed by the rule object and the data-age limit, so a
+    rule shared by several criteria or evaluated for several protocols is worked out once.
+    """
+    key = (id(rule), context.max_age_days)  # rules live as long as their protocol
+    memo = context.record.memo
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _EVALUATORS[type(rule)](rule, context)
+    return known  # type: ignore[return-value]
 
 
 def evaluate_protocol(protocol: Protocol, record: PatientRecord) -> EligibilityReport:
     """Evaluate every criterion of ``protocol`` for the patient as of ``record.as_of``."""
-    results = []
-    for criterion in protocol.criteria:
-        outcome = evaluate_rule(criterion.rule, Context(record, criterion.max_age_days))
-        results.append(
-            CriterionResult(criterion, outcome.verdict, outcome.reason, outcome.evidence)
+    results = [
+        CriterionResult(
+            criterion, evaluate_rule(criterion.rule, Context(record, criterion.max_age_days))
         )
+        for criterion in protocol.criteria
+    ]
     passes = [r.passes for r in results]
     if False in passes:
         overall = Overall.NOT_ELIGIBLE

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -73,13 +74,35 @@ class Evidence:
     on: date | None = None
 
 
+Explanation = tuple[str, tuple["Evidence", ...]]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outcome:
-    """A rule's verdict with a sentence and the evidence used."""
+    """A rule's verdict with a sentence and the evidence used.
+
+    ``reason_or_explain`` is the sentence, or a function that writes the sentence and the
+    evidence when they are asked for: screening thousands of patients needs the verdicts, and
+    only the criteria it shows need their explanation.
+    """
 
     verdict: Verdict
-    reason: str
-    evidence: tuple[Evidence, ...] = ()
+    reason_or_explain: str | Callable[[], Explanation]
+    given_evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The sentence explaining the verdict."""
+        if isinstance(self.reason_or_explain, str):
+            return self.reason_or_explain
+        return self.reason_or_explain()[0]
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The data the verdict rests on."""
+        if isinstance(self.reason_or_explain, str):
+            return self.given_evidence
+        return self.reason_or_explain()[1]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,32 +118,42 @@ class Context:
 
     def stale(self, what: str, day: date) -> Outcome:
         """The outcome for a datum that is too old."""
-        age = (self.record.as_of - day).days
-        return Outcome(
-            Verdict.UNKNOWN,
-            f"{what} from {day.isoformat()} is {age} days old; at most {self.max_age_days} allowed",
-            (Evidence(what, "too old", day),),
-        )
+        age, limit = (self.record.as_of - day).days, self.max_age_days
+
+        def explain() -> Explanation:
+            reason = f"{what} from {day.isoformat()} is {age} days old; at most {limit} allowed"
+            return reason, (Evidence(what, "too old", day),)
+
+        return Outcome(Verdict.UNKNOWN, explain)
 
 
 def within(value: float, bounds: Bounds, scale: float = 1.0) -> bool:
     """Whether ``value`` satisfies ``bounds`` multiplied by ``scale`` (tolerant comparisons)."""
-    checks = (
-        (bounds.min, at_least),
-        (bounds.max, at_most),
-        (bounds.above, above),
-        (bounds.below, below),
-    )
-    return all(bound is None or compare(value, bound * scale) for bound, compare in checks)
+    if bounds.min is not None and not at_least(value, bounds.min * scale):
+        return False
+    if bounds.max is not None and not at_most(value, bounds.max * scale):
+        return False
+    if bounds.above is not None and not above(value, bounds.above * scale):
+        return False
+    return bounds.below is None or below(value, bounds.below * scale)
+
+
+@functools.cache
+def _describe(bounds: Bounds, unit: str) -> str:
+    return bounds.describe(unit)
 
 
 def _compare(what: str, value: float, unit: str, bounds: Bounds, on: date | None) -> Outcome:
-    text = f"{what} {value:g}{' ' + unit if unit else ''}"
-    when = f" on {on.isoformat()}" if on else ""
-    evidence = (Evidence(what, f"{value:g} {unit}".strip(), on),)
-    if within(value, bounds):
-        return Outcome(Verdict.MET, f"{text}{when} meets {bounds.describe(unit)}", evidence)
-    return Outcome(Verdict.NOT_MET, f"{text}{when} is not {bounds.describe(unit)}", evidence)
+    met = within(value, bounds)
+
+    def explain() -> Explanation:
+        text = f"{what} {value:g}{' ' + unit if unit else ''}"
+        when = f" on {on.isoformat()}" if on else ""
+        relation = "meets" if met else "is not"
+        evidence = (Evidence(what, f"{value:g} {unit}".strip(), on),)
+        return f"{text}{when} {relation} {_describe(bounds, unit)}", evidence
+
+    return Outcome(Verdict.MET if met else Verdict.NOT_MET, explain)
 
 
 def _diagnosis(rule: DiagnosisRule, ctx: Context) -> Outcome:

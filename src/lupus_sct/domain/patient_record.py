@@ -26,6 +26,8 @@ class PatientRecord:
     labs_by_code: dict[str, tuple[LabResult, ...]]  # newest first per LOINC code
     medications: tuple[MedicationExposure, ...]
     findings_by_item: dict[WorkupItem, tuple[WorkupFinding, ...]]  # newest first per item
+    memo: dict[object, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    """Outcomes of rules already evaluated on this record (protocols share many rules)."""
 
 
 def build_patient_record(

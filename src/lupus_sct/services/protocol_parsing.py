@@ -272,8 +272,20 @@ _ATOMS: dict[str, Callable[[Any, _At], Rule]] = {
 }
 
 
+_INTERNED: dict[Rule, Rule] = {}
+
+
 def parse_rule(spec: Any, at: _At) -> Rule:
-    """One rule: a mapping with exactly one key naming the rule kind."""
+    """One rule: a mapping with exactly one key naming the rule kind.
+
+    Equal rules are returned as one shared object, so that an evaluation remembered for one
+    protocol serves every protocol with the same rule (see ``domain.eligibility.evaluate_rule``).
+    """
+    rule = _parse_rule(spec, at)
+    return _INTERNED.setdefault(rule, rule)
+
+
+def _parse_rule(spec: Any, at: _At) -> Rule:
     if not isinstance(spec, Mapping) or len(spec) != 1:
         raise at.fail(spec, "a mapping with one rule kind: " + ", ".join(_ATOMS))
     ((kind, body),) = spec.items()

@@ -1,0 +1,114 @@
+"""``lupus-sct import fhir`` and ``lupus-sct export fhir``: FHIR R4 Bundles in and out.
+
+The import report is printed as JSON (one object per resource: resourceType, id, status, reason)
+and a summary line goes to standard error. Refused resources mean nothing was written: exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
+from lupus_sct.interop.fhir import (
+    BundleError,
+    ImportReport,
+    ImportStatus,
+    bundle_json,
+    export_patient_bundle,
+    import_bundle,
+    load_bundle_json,
+)
+from lupus_sct.services.errors import NotFoundError
+
+CLI_ACTOR = "system:cli"
+
+import_app = typer.Typer(help="Import records from outside formats.", no_args_is_help=True)
+export_app = typer.Typer(help="Export records to outside formats.", no_args_is_help=True)
+
+
+@import_app.callback()
+def _import_group() -> None:
+    """Import records from outside formats."""
+
+
+@export_app.callback()
+def _export_group() -> None:
+    """Export records to outside formats."""
+
+
+@import_app.command("fhir")
+def import_fhir(
+    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE.json", help="A FHIR R4 Bundle.")],
+    centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every resource; write nothing.")
+    ] = False,
+) -> None:
+    """Import a FHIR R4 Bundle: every resource is written, or none."""
+    try:
+        data = load_bundle_json(bundle.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot read {bundle}: {exc.strerror}", EXIT_INVALID_INPUT) from exc
+    except (BundleError, UnicodeDecodeError) as exc:
+        raise CliError(f"{bundle}: {exc}", EXIT_INVALID_INPUT) from exc
+    with open_platform() as platform, platform.uow() as uow:
+        try:
+            report = import_bundle(
+                uow,
+                data,
+                centre_code=centre,
+                by=CLI_ACTOR,
+                now=platform.clock.now(),
+                dry_run=dry_run,
+            )
+        except BundleError as exc:
+            raise CliError(f"{bundle}: {exc}", EXIT_INVALID_INPUT) from exc
+        except NotFoundError as exc:
+            raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
+    typer.echo(json.dumps([o.as_dict() for o in report.outcomes], indent=2))
+    typer.echo(_summary(report), err=True)
+    if report.refused:
+        raise CliError(
+            f"{len(report.refused)} of {len(report.outcomes)} resources refused; nothing written",
+            EXIT_INVALID_INPUT,
+        )
+
+
+def _summary(report: ImportReport) -> str:
+    counts = {s: sum(o.status is s for o in report.outcomes) for s in ImportStatus}
+    text = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
+    if report.written:
+        return f"{text}: written"
+    return f"{text}: dry run, nothing written" if report.dry_run else f"{text}: nothing written"
+
+
+@export_app.command("fhir")
+def export_fhir(
+    patient_id: Annotated[str, typer.Argument(help="Record id of the patient.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the Bundle here (default: stdout).")
+    ] = None,
+    include_identity: Annotated[
+        bool,
+        typer.Option("--include-identity", help="Add the name and hospital number (identifying)."),
+    ] = False,
+) -> None:
+    """Export one patient's record as a FHIR R4 Bundle (collection)."""
+    with open_platform() as platform, platform.uow() as uow:
+        try:
+            bundle = export_patient_bundle(uow, patient_id, include_identity=include_identity)
+        except NotFoundError as exc:
+            raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+    text = bundle_json(bundle)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}", EXIT_INVALID_INPUT) from exc
+    typer.echo(f"wrote {len(bundle.entry or [])} resources to {output}", err=True)
