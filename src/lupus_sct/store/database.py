@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +54,23 @@ def _alembic_config(engine: sa.Engine) -> Config:
 
 
 def upgrade(engine: sa.Engine) -> str | None:
-    """Bring the schema to the newest migration; return the revision reached."""
-    command.upgrade(_alembic_config(engine), "head")
+    """Bring the schema to the newest migrations; return the revision(s) reached."""
+    command.upgrade(_alembic_config(engine), "heads")
     return current_revision(engine)
 
 
+def _label(revisions: Iterable[str]) -> str | None:
+    ordered = sorted(revisions)
+    return "+".join(ordered) if ordered else None
+
+
 def current_revision(engine: sa.Engine) -> str | None:
-    """The schema revision of the database, or ``None`` for an empty database."""
+    """The schema revision(s) of the database ("a+b" on parallel branches), ``None`` if empty."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _label(MigrationContext.configure(connection).get_current_heads())
 
 
 def head_revision() -> str | None:
-    """The newest migration shipped with this version."""
-    return ScriptDirectory.from_config(
-        _alembic_config(sa.create_engine("sqlite://"))
-    ).get_current_head()
+    """The newest migration(s) shipped with this version, labelled as :func:`current_revision`."""
+    script = ScriptDirectory.from_config(_alembic_config(sa.create_engine("sqlite://")))
+    return _label(script.get_heads())
