@@ -1,0 +1,334 @@
+"""Import a FHIR R4 Bundle into one centre: all resources or none, with a report per resource.
+
+References
+----------
+FHIR R4 Bundle (hl7.org/fhir/R4/bundle.html) and the transaction rule of the RESTful API
+(hl7.org/fhir/R4/http.html#transaction: all entries succeed or none) that we follow for every
+Bundle type: "either all resources are processed, or none of them is".
+
+Notes
+-----
+Each entry's resource is parsed on its own with the fhir.resources R4B model of its type, so a
+validation error is reported against that resource. Resources are then mapped to our records and
+written in dependency order (Patient, Condition, EpisodeOfCare, Procedure, Observation,
+MedicationStatement, AdverseEvent) through the use cases, in the caller's unit of work. A record
+whose id is not stored yet is added under that id (``accepted``); one already stored is corrected
+from the stored version through an audited update (``updated``), or left alone when nothing
+differs (``updated``, "unchanged"). A resource that cannot be read or that a use case refuses is
+``refused`` with the reason; the other resources are still checked so that the report is
+complete, but the unit of work is committed only when nothing was refused and this is not a dry
+run. Records already stored must belong to the centre the Bundle is imported into. Records that
+are stored but absent from the Bundle are kept (a re-import never deletes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pydantic
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
+
+from lupus_sct.domain.adverse_events import AdverseEvent
+from lupus_sct.domain.assessment import Assessment
+from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.errors import DomainError
+from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.medications import MedicationExposure
+from lupus_sct.domain.people import Centre, Patient, PatientIdentity
+from lupus_sct.interop.fhir.adverse_events import read_adverse_event
+from lupus_sct.interop.fhir.courses import read_course, read_event
+from lupus_sct.interop.fhir.export import RESOURCE_ORDER
+from lupus_sct.interop.fhir.medications import read_medication
+from lupus_sct.interop.fhir.observations import read_observation
+from lupus_sct.interop.fhir.people import read_condition, read_patient
+from lupus_sct.services import clinical_records as clinical
+from lupus_sct.services import record_updates as updates
+from lupus_sct.services.errors import NotFoundError, ServiceError
+from lupus_sct.services.ports import Repository, UnitOfWork
+
+REIMPORT_REASON = "FHIR re-import"
+
+
+class ImportStatus(enum.Enum):
+    """What happened to one resource."""
+
+    ACCEPTED = "accepted"
+    UPDATED = "updated"
+    REFUSED = "refused"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResourceOutcome:
+    """The report line of one resource."""
+
+    resource_type: str
+    id: str | None
+    status: ImportStatus
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The line as JSON-ready data (``resourceType``, ``id``, ``status``, ``reason``)."""
+        return {
+            "resourceType": self.resource_type,
+            "id": self.id,
+            "status": self.status.value,
+            "reason": self.reason,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Outcome per resource, in Bundle order, and whether anything was written."""
+
+    outcomes: tuple[ResourceOutcome, ...]
+    written: bool
+    dry_run: bool
+
+    @property
+    def refused(self) -> tuple[ResourceOutcome, ...]:
+        """The resources refused (any one of them means nothing was written)."""
+        return tuple(o for o in self.outcomes if o.status is ImportStatus.REFUSED)
+
+
+class BundleError(ValueError):
+    """The input is not a FHIR Bundle at all (as opposed to a refused resource)."""
+
+
+class UnknownCentreError(NotFoundError):
+    """No centre has the code the Bundle is to be imported into."""
+
+    def __init__(self, centre_code: str) -> None:
+        super().__init__("centre", centre_code)
+        self.args = (f"no centre with code {centre_code!r}",)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Kind:
+    repo: Callable[[UnitOfWork], Repository[Any]]
+    add: Callable[..., Any]
+    correct: Callable[..., Any]
+    carried: tuple[str, ...] = ()  # when set, the only fields a resource carries
+
+
+_KINDS: dict[type, _Kind] = {
+    Patient: _Kind(lambda u: u.patients, updates.add_patient, updates.correct_patient_record),
+    PatientIdentity: _Kind(lambda u: u.identities, updates.add_identity, updates.correct_identity),
+    Diagnosis: _Kind(lambda u: u.diagnoses, updates.add_diagnosis, updates.correct_diagnosis),
+    TherapyCourse: _Kind(lambda u: u.courses, updates.add_course, updates.correct_course),
+    CourseEvent: _Kind(
+        lambda u: u.course_events, updates.add_course_event, updates.correct_course_event
+    ),
+    Assessment: _Kind(
+        lambda u: u.assessments,
+        clinical.record_assessment,
+        updates.correct_assessment,
+        carried=(
+            "patient_id",
+            "visit_date",
+            "sledai_window_days",
+            "sledai_descriptors",
+            "sledai_not_attributed",
+        ),
+    ),
+    LabResult: _Kind(lambda u: u.labs, clinical.record_lab, updates.correct_lab),
+    MedicationExposure: _Kind(
+        lambda u: u.medications, clinical.record_medication, updates.correct_medication
+    ),
+    AdverseEvent: _Kind(
+        lambda u: u.adverse_events, clinical.record_adverse_event, updates.correct_adverse_event
+    ),
+}
+_READERS: dict[str, Callable[[Any, Centre], list[Any]]] = {
+    "Patient": lambda r, centre: list(read_patient(r, centre.id)),
+    "Condition": lambda r, _: [read_condition(r)],
+    "EpisodeOfCare": lambda r, _: [read_course(r)],
+    "Procedure": lambda r, _: [read_event(r)],
+    "Observation": lambda r, _: [read_observation(r)],
+    "MedicationStatement": lambda r, _: [read_medication(r)],
+    "AdverseEvent": lambda r, _: [read_adverse_event(r)],
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Entry:
+    position: int
+    resource_type: str
+    id: str | None
+    resource: Any = None
+    problem: str = ""
+
+
+def load_bundle_json(text: str) -> dict[str, Any]:
+    """The JSON object of a Bundle file, or :class:`BundleError` naming what is wrong."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BundleError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        raise BundleError("the file is not a FHIR Bundle (resourceType must be 'Bundle')")
+    return data
+
+
+def import_bundle(
+    uow: UnitOfWork,
+    bundle: dict[str, Any],
+    *,
+    centre_code: str,
+    by: str,
+    now: datetime,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import every resource of ``bundle`` into the centre ``centre_code``, or none of them.
+
+    ``uow`` is an entered unit of work; it is committed only when every resource was accepted or
+    updated and ``dry_run`` is false, and rolled back otherwise.
+    """
+    centres = uow.centres.find(code=centre_code)
+    if not centres:
+        raise UnknownCentreError(centre_code)
+    entries = _parse_entries(bundle)
+    outcomes: dict[int, ResourceOutcome] = {}
+    for entry in sorted(entries, key=_rank):
+        outcomes[entry.position] = _import_entry(uow, entry, centres[0], by=by, now=now)
+    ordered = tuple(outcomes[e.position] for e in entries)
+    clean = all(o.status is not ImportStatus.REFUSED for o in ordered)
+    if clean and not dry_run:
+        uow.commit()
+    else:
+        uow.rollback()
+    return ImportReport(ordered, written=clean and not dry_run, dry_run=dry_run)
+
+
+def _rank(entry: _Entry) -> tuple[int, int]:
+    order = (
+        RESOURCE_ORDER.index(entry.resource_type)
+        if entry.resource_type in RESOURCE_ORDER
+        else len(RESOURCE_ORDER)
+    )
+    return order, entry.position
+
+
+def _parse_entries(bundle: dict[str, Any]) -> list[_Entry]:
+    raw_entries = bundle.get("entry") or []
+    if not isinstance(raw_entries, list):
+        raise BundleError("Bundle.entry must be a list")
+    envelope = {**bundle, "entry": [_without_resource(e) for e in raw_entries]}
+    try:
+        Bundle.model_validate(envelope)
+    except pydantic.ValidationError as exc:
+        raise BundleError(f"the Bundle itself is not valid: {_summary(exc)}") from exc
+    entries = []
+    seen: dict[tuple[str, str], int] = {}
+    for position, raw in enumerate(raw_entries):
+        entry = _parse_entry(position, raw.get("resource") if isinstance(raw, dict) else None)
+        key = (entry.resource_type, entry.id or "")
+        if not entry.problem and key in seen:
+            entry = dataclasses.replace(
+                entry, problem=f"the same resource is also entry {seen[key] + 1} of the Bundle"
+            )
+        seen.setdefault(key, position)
+        entries.append(entry)
+    return entries
+
+
+def _without_resource(entry: Any) -> Any:
+    return {k: v for k, v in entry.items() if k != "resource"} if isinstance(entry, dict) else entry
+
+
+def _parse_entry(position: int, resource: Any) -> _Entry:
+    if not isinstance(resource, dict):
+        return _Entry(position, "(none)", None, problem="the entry has no resource")
+    resource_type = str(resource.get("resourceType", "(none)"))
+    resource_id = resource.get("id") if isinstance(resource.get("id"), str) else None
+    if resource_type not in _READERS:
+        read = ", ".join(_READERS)
+        return _Entry(
+            position, resource_type, resource_id, problem=f"not a resource type we read ({read})"
+        )
+    if not resource_id:
+        return _Entry(
+            position, resource_type, None, problem="a resource needs an id (kept as our record id)"
+        )
+    try:
+        model = get_fhir_model_class(resource_type).model_validate(resource)
+    except pydantic.ValidationError as exc:
+        return _Entry(position, resource_type, resource_id, problem=_summary(exc))
+    return _Entry(position, resource_type, resource_id, resource=model)
+
+
+def _summary(exc: pydantic.ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '(resource)'}: {error['msg']}"
+        for error in exc.errors()
+    )
+
+
+def _import_entry(
+    uow: UnitOfWork, entry: _Entry, centre: Centre, *, by: str, now: datetime
+) -> ResourceOutcome:
+    def refused(reason: str) -> ResourceOutcome:
+        return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.REFUSED, reason)
+
+    if entry.problem:
+        return refused(entry.problem)
+    try:
+        records = _READERS[entry.resource_type](entry.resource, centre)
+        results = []
+        for record in records:
+            _check_centre(uow, record, centre)
+            results.append(_write(uow, record, by=by, now=now))
+    except (DomainError, ServiceError) as exc:
+        return refused(str(exc))
+    if all(r == "added" for r in results):
+        return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.ACCEPTED)
+    reason = "unchanged: nothing written" if all(r == "unchanged" for r in results) else ""
+    return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.UPDATED, reason)
+
+
+def _check_centre(uow: UnitOfWork, record: Any, centre: Centre) -> None:
+    if isinstance(record, Patient):
+        patient_id = record.id
+    elif isinstance(record, CourseEvent):
+        patient_id = uow.courses.get(record.course_id).patient_id
+    else:
+        patient_id = record.patient_id
+    try:
+        patient = uow.patients.get(patient_id)
+    except NotFoundError:
+        if isinstance(record, Patient):
+            return
+        raise
+    if patient.centre_id != centre.id:
+        raise _OtherCentreError(patient_id, centre.code)
+
+
+class _OtherCentreError(ServiceError):
+    def __init__(self, patient_id: str, centre_code: str) -> None:
+        super().__init__(
+            f"patient {patient_id!r} is enrolled at another centre, not {centre_code!r}"
+        )
+
+
+def _write(uow: UnitOfWork, record: Any, *, by: str, now: datetime) -> str:
+    kind = _KINDS[type(record)]
+    try:
+        stored = kind.repo(uow).get(record.id)
+    except NotFoundError:
+        kind.add(uow, record, by=by, now=now)
+        return "added"
+    if kind.carried:
+        record = dataclasses.replace(stored, **{f: getattr(record, f) for f in kind.carried})
+    record = dataclasses.replace(record, version=stored.version)
+    if record == stored:
+        return "unchanged"
+    kind.correct(uow, record, reason=REIMPORT_REASON, by=by, now=now)
+    return "updated"

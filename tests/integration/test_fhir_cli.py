@@ -1,0 +1,114 @@
+"""``import fhir`` and ``export fhir`` through Typer, on a migrated SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lupus_sct.cli.interop import export_app, import_app
+from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
+from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
+from lupus_sct.store import database
+from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
+from lupus_sct.store.sql import SqlUnitOfWork
+from support import seed_centre
+from unit.interop.fhir_synthetic import seed_full_record
+
+
+@pytest.fixture
+def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A migrated SQLite file with the centre NWU, named by LUPUS_SCT_DATABASE_URL."""
+    path = tmp_path / "cli.db"
+    engine = database.create_engine(f"sqlite:///{path}")
+    database.upgrade(engine)
+    with SqlUnitOfWork(engine) as uow:
+        seed_centre(uow)
+        uow.commit()
+    engine.dispose()
+    monkeypatch.setenv("LUPUS_SCT_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def bundle_file(tmp_path: Path) -> tuple[Path, str]:
+    """A Bundle file exported from a synthetic record, and its patient id."""
+    source = MemoryDatabase()
+    with MemoryUnitOfWork(source) as uow:
+        patient = seed_full_record(uow)
+        uow.commit()
+    with MemoryUnitOfWork(source) as uow:
+        text = bundle_json(export_patient_bundle(uow, patient.id))
+    path = tmp_path / "bundle.json"
+    path.write_text(text, encoding="utf-8")
+    return path, patient.id
+
+
+def test_import_then_export_on_the_command_line_gives_back_the_same_bundle(
+    database_file: Path, bundle_file: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, patient_id = bundle_file
+    runner = CliRunner()
+    imported = runner.invoke(import_app, ["fhir", str(path), "--centre", "NWU"])
+    assert imported.exit_code == 0, imported.output
+    report = json.loads(imported.stdout)
+    assert {line["status"] for line in report} == {"accepted"}
+    assert "0 refused: written" in imported.stderr
+    out = tmp_path / "out.json"
+    exported = runner.invoke(export_app, ["fhir", patient_id, "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    to_stdout = runner.invoke(export_app, ["fhir", patient_id, "--include-identity"])
+    assert to_stdout.exit_code == 0
+    assert json.loads(to_stdout.stdout)["type"] == "collection"
+
+
+def test_a_dry_run_on_the_command_line_writes_nothing(
+    database_file: Path, bundle_file: tuple[Path, str]
+) -> None:
+    path, patient_id = bundle_file
+    runner = CliRunner()
+    result = runner.invoke(import_app, ["fhir", str(path), "--centre", "NWU", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run, nothing written" in result.stderr
+    missing = runner.invoke(export_app, ["fhir", patient_id])
+    assert isinstance(missing.exception, CliError)
+    assert missing.exception.code == EXIT_INVALID_INPUT
+    assert "no patient with id" in str(missing.exception)
+
+
+def test_a_refused_resource_is_reported_and_exits_2(
+    database_file: Path, bundle_file: tuple[Path, str]
+) -> None:
+    path, _ = bundle_file
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    bundle["entry"][1]["resource"]["onsetDateTime"] = "2099-01-01"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    result = CliRunner().invoke(import_app, ["fhir", str(path), "--centre", "NWU"])
+    assert isinstance(result.exception, CliError)
+    assert result.exception.code == EXIT_INVALID_INPUT
+    assert "1 of" in str(result.exception)
+    refused = [line for line in json.loads(result.stdout) if line["status"] == "refused"]
+    assert refused[0]["resourceType"] == "Condition"
+    assert "2099-01-01" in refused[0]["reason"]
+
+
+def test_an_unknown_centre_or_an_unreadable_file_is_one_line_and_exit_2(
+    database_file: Path, bundle_file: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, _ = bundle_file
+    runner = CliRunner()
+    unknown = runner.invoke(import_app, ["fhir", str(path), "--centre", "NOPE"])
+    assert isinstance(unknown.exception, CliError)
+    assert unknown.exception.code == EXIT_INVALID_INPUT
+    assert "no centre with code 'NOPE'" in str(unknown.exception)
+    missing = runner.invoke(import_app, ["fhir", str(tmp_path / "none.json"), "--centre", "NWU"])
+    assert isinstance(missing.exception, CliError)
+    assert "cannot read" in str(missing.exception)
+    not_a_bundle = tmp_path / "patient.json"
+    not_a_bundle.write_text('{"resourceType": "Patient"}', encoding="utf-8")
+    wrong = runner.invoke(import_app, ["fhir", str(not_a_bundle), "--centre", "NWU"])
+    assert isinstance(wrong.exception, CliError)
+    assert "not a FHIR Bundle" in str(wrong.exception)
