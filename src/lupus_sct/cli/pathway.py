@@ -23,6 +23,11 @@ from lupus_sct.domain.follow_up_schedule import ScheduledVisitStatus, describe_r
 from lupus_sct.domain.milestones import CourseMilestones
 from lupus_sct.services.errors import ServiceError
 from lupus_sct.services.pathway import change_phase, course_milestones, follow_up_status
+from lupus_sct.services.protocol_alerts import (
+    course_settings,
+    settings_lookup,
+    stale_eligibility_source,
+)
 from lupus_sct.services.records import to_record
 from lupus_sct.services.worklist import Alert, centre_id_for_code, centre_worklist
 
@@ -80,13 +85,20 @@ def worklist(
     ] = "table",
 ) -> None:
     """List what needs attention at a centre: overdue visits, missing data, grade >= 3 labs,
-    flares after remission and courses stuck in a phase."""
+    flares after remission, courses stuck in a phase and eligibility data going stale."""
     if output_format not in FORMATS:
         raise CliError(f"--format: {output_format!r} is not one of table, json", EXIT_INVALID_INPUT)
     with open_platform() as platform, _one_line_errors():
         on = parse_date(as_of, "--as-of") if as_of else platform.clock.now().date()
         centre_id = centre_id_for_code(platform.uow(), centre)
-        alerts = centre_worklist(platform.uow(), centre_id, as_of=on)
+        protocols = platform.protocols()
+        alerts = centre_worklist(
+            platform.uow(),
+            centre_id,
+            as_of=on,
+            settings_for=settings_lookup(protocols),
+            extra_sources=[stale_eligibility_source(protocols)],
+        )
     if output_format == "json":
         typer.echo(json.dumps([to_record(a) for a in alerts], indent=2))
         return
@@ -218,7 +230,14 @@ def course_milestones_command(
     """Engraftment, severe neutropenia, CD34+ dose and early death of a course."""
     with open_platform() as platform, _one_line_errors():
         on = parse_date(as_of, "--as-of") if as_of else platform.clock.now().date()
-        milestones = course_milestones(platform.uow(), course_id, as_of=on)
+        settings = course_settings(platform.uow(), course_id, platform.protocols())
+        milestones = course_milestones(
+            platform.uow(),
+            course_id,
+            as_of=on,
+            cd34_min=settings.cd34_min_x10e6_per_kg,
+            trm_window_days=settings.trm_window_days,
+        )
     typer.echo(render_milestones(milestones))
 
 
@@ -247,7 +266,14 @@ def course_schedule(
     """The follow-up visits of a course: done, overdue, due, upcoming or future."""
     with open_platform() as platform, _one_line_errors():
         on = parse_date(as_of, "--as-of") if as_of else platform.clock.now().date()
-        status = follow_up_status(platform.uow(), course_id, as_of=on)
+        settings = course_settings(platform.uow(), course_id, platform.protocols())
+        status = follow_up_status(
+            platform.uow(),
+            course_id,
+            schedule=settings.schedule,
+            as_of=on,
+            upcoming_within_days=settings.upcoming_within_days,
+        )
     if status.day0 is None:
         typer.echo(f"course {course_id} has no day 0 on {on.isoformat()}: no follow-up scheduled")
         return

@@ -22,7 +22,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from lupus_sct.domain.eligibility_atoms import ATOM_EVALUATORS, Context, Evidence, Outcome, Verdict
+from lupus_sct.domain.eligibility_atoms import (
+    ATOM_EVALUATORS,
+    TOO_OLD,
+    Context,
+    Evidence,
+    Outcome,
+    Verdict,
+)
 from lupus_sct.domain.patient_record import PatientRecord
 from lupus_sct.domain.protocol import AllOf, AnyOf, Criterion, CriterionKind, Not, Protocol, Rule
 
@@ -56,6 +63,11 @@ class CriterionResult:
     def evidence(self) -> tuple[Evidence, ...]:
         """The data used."""
         return self.outcome.evidence
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether the criterion lacks information because its data is too old."""
+        return self.passes is None and any(e.value == TOO_OLD for e in self.evidence)
 
     @property
     def passes(self) -> bool | None:

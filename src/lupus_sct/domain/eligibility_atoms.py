@@ -53,6 +53,7 @@ from lupus_sct.domain.sledai_2k import sledai_2k_score
 from lupus_sct.domain.workup import ValueKind
 
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month
+TOO_OLD = "too old"  # the evidence value of a datum older than its criterion allows
 ESR_GAP_DAYS = 14  # programme convention: DAS28 components within two weeks
 LOINC_EGFR, LOINC_CREATININE, LOINC_ESR = "98979-8", "2160-0", "4537-7"  # pathway.md 10.2
 
@@ -122,7 +123,7 @@ class Context:
 
         def explain() -> Explanation:
             reason = f"{what} from {day.isoformat()} is {age} days old; at most {limit} allowed"
-            return reason, (Evidence(what, "too old", day),)
+            return reason, (Evidence(what, TOO_OLD, day),)
 
         return Outcome(Verdict.UNKNOWN, explain)
 
