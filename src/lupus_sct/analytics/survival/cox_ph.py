@@ -45,6 +45,7 @@ from lupus_sct.analytics.survival.confidence import (
 from lupus_sct.analytics.survival.risk_sets import FloatArray, checked_events, checked_times
 from lupus_sct.domain.errors import InvalidValueError
 
+MAX_LOG_HAZARD_RATIO = 700.0  # exp(700) is near the largest float; beyond it an HR is infinite
 CONVERGENCE_EPS = 1e-9  # R coxph.control(eps = 1e-9)
 MAX_ITERATIONS = 20  # R coxph.control(iter.max = 20)
 
@@ -216,6 +217,23 @@ def _sum_by_time(position: npt.NDArray[np.intp], values: FloatArray, m: int) -> 
 
 
 def _newton_raphson(design: _Design) -> tuple[FloatArray, int, float, FloatArray]:
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            return _iterate(design)
+        except (FloatingPointError, OverflowError) as exc:
+            raise _monotone_likelihood() from exc
+
+
+def _monotone_likelihood() -> InvalidValueError:
+    # R's coxph warns "coefficient may be infinite" and prints it; we refuse the fit instead.
+    return InvalidValueError(
+        "covariates",
+        "a covariate that separates events perfectly (monotone likelihood)",
+        "data in which no covariate predicts every event; the hazard ratio would be infinite",
+    )
+
+
+def _iterate(design: _Design) -> tuple[FloatArray, int, float, FloatArray]:
     beta = np.zeros(design.x.shape[1])
     loglik, score, information = _loglik(design, beta)
     for iteration in range(1, MAX_ITERATIONS + 2):
@@ -260,6 +278,8 @@ def _summarise(
     z_crit = normal_quantile(conf_level)
     covariance = np.linalg.inv(information)
     se = np.sqrt(np.diag(covariance))
+    if np.any(np.abs(beta) + z_crit * se > MAX_LOG_HAZARD_RATIO):
+        raise _monotone_likelihood()
     coefficients = tuple(
         CoxCoefficient(
             name=name,
