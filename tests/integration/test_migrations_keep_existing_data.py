@@ -31,7 +31,7 @@ def test_assessments_recorded_before_0002_read_back_as_not_evaluated(tmp_path: P
             "version) VALUES ('a', 'p', '2026-01-01', 30, '[]', '[]', 0.5, NULL, "
             "'{\"missing\": \"not_evaluated\"}', '[]', 0, NULL, NULL, 'unknown', '{}', 1)"
         )
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     with SqlUnitOfWork(engine) as uow:
         assessment = uow.assessments.get("a")
     assert assessment.investigational_drug is Missing.NOT_EVALUATED
@@ -69,7 +69,7 @@ def test_courses_recorded_before_0003_get_a_phase_from_their_status(tmp_path: Pa
                 "'', 1)",
                 (course_id, status, day0),
             )
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     with SqlUnitOfWork(engine) as uow:
         phases = {c.id: c.phase for c in uow.courses.find()}
     assert phases == {

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from fastapi import FastAPI
 
 from lupus_sct import __version__
+from lupus_sct.api import (
+    routes_admin,
+    routes_courses,
+    routes_evidence,
+    routes_pathway,
+    routes_patients,
+    routes_records,
+)
+from lupus_sct.api.errors import install_error_handlers
+from lupus_sct.api.middleware import IdempotencyKeys, SecurityHeaders
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
+from lupus_sct.services.screening_jobs import ScreeningJobs
 from lupus_sct.web.pages import mount_web
+
+DESCRIPTION = """Clinical platform for cell-therapy programmes in lupus and RA.
+
+Authenticate with a browser session (cookie, plus the `X-CSRF-Token` header on writes) or with
+`Authorization: Bearer <token>` (tokens are issued at `POST /api/v1/me/tokens` with scopes).
+Every patient read is limited to the user's centres; a record of another centre answers 404.
+Single records carry an `ETag`; send it back in `If-Match` to change them (409 if stale).
+A POST with an `Idempotency-Key` header is performed once; repeats get the first answer.
+Refusals answer `{field, value, accepted, message}`.
+"""
+DECISION_AID_MODULE = "lupus_sct.web.decision_aid"
 
 
 def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
@@ -16,11 +41,12 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     app = FastAPI(
         title="lupus-sct",
         version=__version__,
-        description="Clinical platform for cell-therapy programmes in lupus and RA.",
+        description=DESCRIPTION,
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
     )
     app.state.platform = platform
+    app.state.screening_jobs = ScreeningJobs()
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> dict[str, str | None]:
@@ -33,7 +59,21 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
             "schema_newest": head,
         }
 
+    for module in (
+        routes_patients,
+        routes_records,
+        routes_courses,
+        routes_pathway,
+        routes_evidence,
+        routes_admin,
+    ):
+        app.include_router(module.router)
+    install_error_handlers(app)
     mount_web(app, platform)
+    if importlib.util.find_spec(DECISION_AID_MODULE) is not None:
+        importlib.import_module(DECISION_AID_MODULE).mount_decision_aid(app, platform)
+    app.add_middleware(IdempotencyKeys)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -42,4 +82,11 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
     print(f"lupus-sct serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,  # request paths hold patient ids; no patient data in logs
+        proxy_headers=True,  # X-Forwarded-Proto from the TLS proxy: Secure cookies, HSTS
+    )

@@ -1,5 +1,8 @@
 """``lupus-sct import fhir`` and ``lupus-sct export fhir``: FHIR R4 Bundles in and out.
 
+The table import and the tables, CIBMTR and de-identified exports live in :mod:`.interop_tables`
+and are registered on the same two apps here.
+
 The import report is printed as JSON (one object per resource: resourceType, id, status, reason)
 and a summary line goes to standard error. Refused resources mean nothing was written: exit 2.
 """
@@ -12,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from lupus_sct.cli import interop_tables
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.interop.fhir import (
     BundleError,
@@ -38,6 +42,12 @@ def _import_group() -> None:
 @export_app.callback()
 def _export_group() -> None:
     """Export records to outside formats."""
+
+
+import_app.command("table")(interop_tables.import_table)
+export_app.command("tables")(interop_tables.export_tables)
+export_app.command("cibmtr")(interop_tables.export_cibmtr)
+export_app.command("deidentified")(interop_tables.export_deidentified)
 
 
 @import_app.command("fhir")

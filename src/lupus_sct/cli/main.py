@@ -15,7 +15,7 @@ import typer
 
 from lupus_sct import __version__
 from lupus_sct.bootstrap import describe_failure
-from lupus_sct.cli import analyse, evidence, interop, pathway, protocols, report
+from lupus_sct.cli import analyse, evidence, interop, pathway, protocols, report, trials
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
@@ -49,6 +49,7 @@ app.add_typer(pathway.course_app, name="course")
 app.add_typer(interop.import_app, name="import")
 app.add_typer(interop.export_app, name="export")
 app.add_typer(report.app, name="report")
+app.add_typer(trials.app, name="trials")
 
 
 @app.callback()

@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
+from lupus_sct.domain.clinical_trials import Trial
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
 from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
@@ -20,6 +21,13 @@ from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.sign_in import (
+    ApiToken,
+    IdempotencyRecord,
+    LoginAttempt,
+    SecondFactor,
+    Session,
+)
 from lupus_sct.domain.transfusions import Transfusion
 from lupus_sct.domain.workup import WorkupFinding
 from lupus_sct.services.audit import AuditDraft, AuditEntry
@@ -73,6 +81,12 @@ class UnitOfWork(Protocol):
     workup_findings: Repository[WorkupFinding]
     transfusions: Repository[Transfusion]
     phase_changes: Repository[PhaseChange]
+    trials: Repository[Trial]
+    sessions: Repository[Session]
+    api_tokens: Repository[ApiToken]
+    login_attempts: Repository[LoginAttempt]
+    second_factors: Repository[SecondFactor]
+    idempotency_keys: Repository[IdempotencyRecord]
     audit: AuditLog
 
     def __enter__(self) -> Self: ...

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
+from lupus_sct.domain.clinical_trials import Trial
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
 from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
@@ -31,6 +32,13 @@ from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.sign_in import (
+    ApiToken,
+    IdempotencyRecord,
+    LoginAttempt,
+    SecondFactor,
+    Session,
+)
 from lupus_sct.domain.transfusions import Transfusion
 from lupus_sct.domain.workup import WorkupFinding
 
@@ -163,6 +171,12 @@ ENTITIES: dict[str, EntityTable] = {
     "workup_findings": _entity_table("workup_finding", WorkupFinding),
     "transfusions": _entity_table("transfusion", Transfusion),
     "phase_changes": _entity_table("phase_change", PhaseChange),
+    "trials": _entity_table("clinical_trial", Trial),
+    "sessions": _entity_table("user_session", Session),
+    "api_tokens": _entity_table("api_token", ApiToken),
+    "login_attempts": _entity_table("login_attempt", LoginAttempt),
+    "second_factors": _entity_table("second_factor", SecondFactor),
+    "idempotency_keys": _entity_table("idempotency_key", IdempotencyRecord),
 }
 
 audit_log = sa.Table(

@@ -1,0 +1,126 @@
+"""Request context: the platform, the signed-in principal and the scope a route needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from lupus_sct.bootstrap import Platform
+from lupus_sct.domain.access import Principal, Scope
+from lupus_sct.domain.protocol import Protocol
+from lupus_sct.services import auth
+from lupus_sct.services.ports import UnitOfWork
+
+SESSION_COOKIE = "lsct_session"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def platform_of(request: Request) -> Platform:
+    """The platform the app was built with."""
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def protocols_of(request: Request) -> dict[str, Protocol]:
+    """The loaded protocols, read from their files once per application (restart to reload)."""
+    state = request.app.state
+    if getattr(state, "protocols", None) is None:
+        state.protocols = platform_of(request).protocols()
+    loaded: dict[str, Protocol] = state.protocols
+    return loaded
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def resolve_principal(request: Request) -> Principal | None:
+    """The user behind the request's token or session cookie, cached on the request."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    platform = platform_of(request)
+    now = platform.clock.now()
+    principal: Principal | None = None
+    request.state.via_cookie = False
+    try:
+        token = _bearer(request)
+        if token is not None:
+            principal = auth.token_principal(platform.uow(), token, now=now)
+        elif secret := request.cookies.get(SESSION_COOKIE):
+            principal = auth.session_principal(platform.uow(), secret, now=now)
+            request.state.via_cookie = True
+    except auth.AuthenticationError:
+        principal = None
+    request.state.principal = principal
+    return principal
+
+
+def session_secret(request: Request) -> str | None:
+    """The raw session cookie, if any."""
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def check_csrf(request: Request, presented: str | None) -> None:
+    """Refuse a cookie-authenticated unsafe request without the session's CSRF token."""
+    secret = session_secret(request)
+    if secret is None or not presented:
+        raise HTTPException(403, "missing CSRF token")
+    import hmac
+
+    if not hmac.compare_digest(auth.csrf_token(secret), presented):
+        raise HTTPException(403, "CSRF token does not match the session")
+
+
+def require(scope: Scope) -> Callable[[Request], Principal]:
+    """A dependency: the signed-in principal, refused with 401/403 without ``scope``."""
+
+    def dependency(request: Request) -> Principal:
+        principal = resolve_principal(request)
+        if principal is None:
+            raise HTTPException(401, "sign in, or send a valid API token")
+        if not principal.may(scope):
+            raise HTTPException(403, f"this needs the '{scope.value}' scope")
+        if request.method in UNSAFE_METHODS and request.state.via_cookie:
+            check_csrf(request, request.headers.get(CSRF_HEADER))
+        return principal
+
+    dependency.__name__ = f"require_{scope.value}"
+    return dependency
+
+
+def signed_in(request: Request) -> Principal:
+    """Any signed-in principal (for the user's own account)."""
+    principal = resolve_principal(request)
+    if principal is None:
+        raise HTTPException(401, "sign in, or send a valid API token")
+    if request.method in UNSAFE_METHODS and request.state.via_cookie:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return principal
+
+
+def uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    """The unit-of-work factory."""
+    return platform_of(request).uow
+
+
+def now_of(request: Request) -> datetime:
+    """The platform clock's current time."""
+    return platform_of(request).clock.now()
+
+
+Reader = Annotated[Principal, Depends(require(Scope.READ))]
+Writer = Annotated[Principal, Depends(require(Scope.WRITE))]
+IdentityReader = Annotated[Principal, Depends(require(Scope.IDENTITY))]
+Researcher = Annotated[Principal, Depends(require(Scope.RESEARCH))]
+Auditor = Annotated[Principal, Depends(require(Scope.AUDIT))]
+Admin = Annotated[Principal, Depends(require(Scope.ADMIN))]
+SignedIn = Annotated[Principal, Depends(signed_in)]
+Uow = Annotated[Callable[[], UnitOfWork], Depends(uow_factory)]
+Now = Annotated[datetime, Depends(now_of)]

@@ -1,0 +1,424 @@
+"""Import rows of patients, assessments, labs or medications: all of them, or with ``partial``.
+
+Notes
+-----
+Each row arrives with its values already read from the file (``interop.table_import`` applies the
+mapping: columns, fixed values, date formats, value maps) and with the problems found while
+reading. A row is turned into the same domain record and passed to the same use case as input
+typed by a user (:func:`~lupus_sct.services.patients.enrol_patient`,
+:func:`~lupus_sct.services.clinical_records.record_lab`...), so the same rules refuse it with the
+same message. Every row is tried in one unit of work; the use cases check before they write, so a
+refused row leaves nothing behind. The unit of work is committed once, at the end: only when no
+row was refused, or with ``partial`` (then the valid rows are written and the others reported),
+and never in a dry run. A process killed before that commit leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from lupus_sct.domain.assessment import Assessment, RaJointAssessment
+from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.medications import DRUGS, DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.missing import Missing
+from lupus_sct.domain.people import Centre, Patient, Sex
+from lupus_sct.services import clinical_records
+from lupus_sct.services.errors import DuplicateError, NotFoundError, ServiceError
+from lupus_sct.services.patients import IdentityDetails, enrol_patient, new_id
+from lupus_sct.services.ports import UnitOfWork
+
+
+class FieldKind(enum.Enum):
+    """How a cell is read."""
+
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    ENUM = "enum"
+    DESCRIPTORS = "descriptors"  # a list of SLEDAI-2K descriptors
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A field a table may feed: its kind, whether it is required and what a blank cell means.
+
+    A blank ``tristate`` field is "not evaluated" (never 0); a blank optional field is ``None``
+    (or ``default`` when one is given).
+    """
+
+    kind: FieldKind
+    required: bool = False
+    tristate: bool = False
+    enum_type: type[enum.Enum] | None = None
+    default: Any = None
+
+
+_TEXT, _DATE = FieldSpec(FieldKind.TEXT), FieldSpec(FieldKind.DATE)
+_NUMBER_3 = FieldSpec(FieldKind.NUMBER, tristate=True)
+_INTEGER_3 = FieldSpec(FieldKind.INTEGER, tristate=True)
+_BOOLEAN_3 = FieldSpec(FieldKind.BOOLEAN, tristate=True)
+PATIENT = FieldSpec(FieldKind.TEXT, required=True)
+ENTITY_FIELDS: dict[str, dict[str, FieldSpec]] = {
+    "patients": {
+        "pseudonym": _TEXT,
+        "sex": FieldSpec(FieldKind.ENUM, required=True, enum_type=Sex),
+        "birth_date": FieldSpec(FieldKind.DATE, required=True),
+        "family_name": _TEXT,
+        "given_name": _TEXT,
+        "hospital_number": _TEXT,
+    },
+    "assessments": {
+        "patient": PATIENT,
+        "visit_date": FieldSpec(FieldKind.DATE, required=True),
+        "sledai_window_days": FieldSpec(FieldKind.INTEGER, default=30),
+        "sledai_descriptors": FieldSpec(FieldKind.DESCRIPTORS, tristate=True),
+        "sledai_not_attributed": FieldSpec(FieldKind.DESCRIPTORS, default=()),
+        "pga": _NUMBER_3,
+        "hemolytic_anemia": _BOOLEAN_3,
+        "gi_activity": _BOOLEAN_3,
+        "maintenance_therapy_tolerated": _BOOLEAN_3,
+        "investigational_drug": _BOOLEAN_3,
+        "hospitalised_for_sle": _BOOLEAN_3,
+        "tjc28": _INTEGER_3,
+        "sjc28": _INTEGER_3,
+        "tjc68": _INTEGER_3,
+        "sjc66": _INTEGER_3,
+        "patient_global_mm": _NUMBER_3,
+        "evaluator_global_cm": _NUMBER_3,
+        "haq_di": _NUMBER_3,
+    },
+    "labs": {
+        "patient": PATIENT,
+        "loinc_code": FieldSpec(FieldKind.TEXT, required=True),
+        "value": FieldSpec(FieldKind.NUMBER, required=True),
+        "unit": FieldSpec(FieldKind.TEXT, required=True),
+        "collected_at": FieldSpec(FieldKind.DATETIME, required=True),
+        "reference_low": FieldSpec(FieldKind.NUMBER),
+        "reference_high": FieldSpec(FieldKind.NUMBER),
+    },
+    "medications": {
+        "patient": PATIENT,
+        "drug_name": _TEXT,
+        "rxnorm_code": FieldSpec(FieldKind.TEXT, required=True),
+        "drug_class": FieldSpec(FieldKind.ENUM, enum_type=DrugClass),
+        "dose": FieldSpec(FieldKind.NUMBER, required=True),
+        "dose_unit": FieldSpec(FieldKind.TEXT, required=True),
+        "route": FieldSpec(FieldKind.ENUM, required=True, enum_type=Route),
+        "frequency": FieldSpec(FieldKind.ENUM, required=True, enum_type=Frequency),
+        "start_date": FieldSpec(FieldKind.DATE, required=True),
+        "stop_date": _DATE,
+    },
+}
+PATIENT_KEYS = ("pseudonym", "hospital_number")
+_RA_FIELDS = tuple(f.name for f in dataclasses.fields(RaJointAssessment))
+_IDENTITY_FIELDS = ("family_name", "given_name", "hospital_number")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One line of the validation report."""
+
+    row: int
+    field: str
+    value: str
+    problem: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row as read: its number in the file, typed values, the source text and read problems."""
+
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, str]
+    problems: tuple[RowProblem, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TableImportReport:
+    """What an import found and did."""
+
+    rows_read: int
+    rows_valid: int
+    problems: tuple[RowProblem, ...]
+    written: bool
+    dry_run: bool
+    partial: bool
+
+    @property
+    def rows_written(self) -> int:
+        """Rows stored (0 unless the unit of work was committed)."""
+        return self.rows_valid if self.written else 0
+
+    @property
+    def rows_refused(self) -> int:
+        """Rows with at least one problem."""
+        return self.rows_read - self.rows_valid
+
+
+class UnknownCentreCodeError(NotFoundError):
+    """No centre has the code the table is to be imported into."""
+
+    def __init__(self, centre_code: str) -> None:
+        super().__init__("centre", centre_code)
+        self.args = (f"no centre with code {centre_code!r}",)
+
+
+def import_rows(
+    uow: UnitOfWork,
+    entity: str,
+    rows: Iterable[TableRow],
+    *,
+    centre_code: str,
+    patient_key: str = "pseudonym",
+    by: str,
+    now: datetime,
+    dry_run: bool = False,
+    partial: bool = False,
+) -> TableImportReport:
+    """Write the valid rows of a table in one unit of work, committed as the Notes describe.
+
+    ``uow`` is an entered unit of work; ``entity`` is a key of :data:`ENTITY_FIELDS`.
+    """
+    if entity not in ENTITY_FIELDS:
+        raise ValueError(f"entity must be one of {', '.join(ENTITY_FIELDS)}")
+    centres = uow.centres.find(code=centre_code)
+    if not centres:
+        raise UnknownCentreCodeError(centre_code)
+    writer = _RowWriter(uow, entity, centres[0], patient_key, by=by, now=now)
+    problems: list[RowProblem] = []
+    read = valid = 0
+    for row in rows:
+        read += 1
+        found = list(row.problems) or writer.write(row)
+        problems += found
+        valid += not found
+    commit = not dry_run and (partial or not problems)
+    if commit:
+        uow.commit()
+    else:
+        uow.rollback()
+    return TableImportReport(read, valid, tuple(problems), commit, dry_run, partial)
+
+
+class _RowWriter:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        entity: str,
+        centre: Centre,
+        patient_key: str,
+        *,
+        by: str,
+        now: datetime,
+    ) -> None:
+        if patient_key not in PATIENT_KEYS:
+            raise ValueError(f"patient_key must be one of {', '.join(PATIENT_KEYS)}")
+        self._uow, self._entity, self._centre = uow, entity, centre
+        self._patient_key, self._by, self._now = patient_key, by, now
+        self._patients: dict[str, str] = {}
+
+    def write(self, row: TableRow) -> list[RowProblem]:
+        try:
+            self._write(row)
+        except _RowRefusedError as refused:
+            return [refused.problem]
+        except (DomainError, ServiceError) as exc:
+            return [_problem(row, exc, ENTITY_FIELDS[self._entity])]
+        return []
+
+    def _write(self, row: TableRow) -> None:
+        values, uow, by, now = row.values, self._uow, self._by, self._now
+        if self._entity == "patients":
+            self._enrol(row)
+        elif self._entity == "assessments":
+            clinical_records.record_assessment(
+                uow, _assessment(self._patient(row), values), by=by, now=now
+            )
+        elif self._entity == "labs":
+            clinical_records.record_lab(uow, _lab(self._patient(row), values), by=by, now=now)
+        else:
+            clinical_records.record_medication(
+                uow, _medication(row, self._patient(row)), by=by, now=now
+            )
+
+    def _enrol(self, row: TableRow) -> None:
+        values = row.values
+        given = [f for f in _IDENTITY_FIELDS if values.get(f)]
+        if given and len(given) < len(_IDENTITY_FIELDS):
+            absent = next(f for f in _IDENTITY_FIELDS if not values.get(f))
+            raise _RowRefusedError(
+                RowProblem(
+                    row.number,
+                    absent,
+                    "",
+                    "family_name, given_name and hospital_number are given together or not at all",
+                )
+            )
+        identity = IdentityDetails(*(values[f] for f in _IDENTITY_FIELDS)) if given else None
+        try:
+            self._enrol_one(values, identity)
+        except DuplicateError as exc:
+            raise _RowRefusedError(
+                RowProblem(row.number, "pseudonym", row.raw.get("pseudonym", ""), str(exc))
+            ) from exc
+
+    def _enrol_one(self, values: dict[str, Any], identity: IdentityDetails | None) -> None:
+        enrol_patient(
+            self._uow,
+            centre_id=self._centre.id,
+            sex=values["sex"],
+            birth_date=values["birth_date"],
+            identity=identity,
+            pseudonym=values.get("pseudonym") or None,
+            by=self._by,
+            now=self._now,
+        )
+
+    def _patient(self, row: TableRow) -> str:
+        key = str(row.values["patient"])
+        if key not in self._patients:
+            self._patients[key] = self._find_patient(row, key)
+        return self._patients[key]
+
+    def _find_patient(self, row: TableRow, key: str) -> str:
+        if self._patient_key == "pseudonym":
+            found: list[Patient] = self._uow.patients.find(pseudonym=key)
+        else:
+            ids = [i.patient_id for i in self._uow.identities.find(hospital_number=key)]
+            found = [self._uow.patients.get(i) for i in ids]
+        here = [p for p in found if p.centre_id == self._centre.id]
+        if not here:
+            raise _RowRefusedError(
+                RowProblem(
+                    row.number,
+                    "patient",
+                    row.raw.get("patient", key),
+                    f"no patient with {self._patient_key} {key!r} at centre {self._centre.code}",
+                )
+            )
+        return here[0].id
+
+
+class _RowRefusedError(Exception):
+    def __init__(self, problem: RowProblem) -> None:
+        super().__init__(problem.problem)
+        self.problem = problem
+
+
+def _assessment(patient_id: str, values: dict[str, Any]) -> Assessment:
+    simple = {
+        name: values[name]
+        for name in (
+            "sledai_window_days",
+            "sledai_descriptors",
+            "sledai_not_attributed",
+            "pga",
+            "hemolytic_anemia",
+            "gi_activity",
+            "maintenance_therapy_tolerated",
+            "investigational_drug",
+            "hospitalised_for_sle",
+        )
+        if name in values
+    }
+    ra = RaJointAssessment(**{name: values[name] for name in _RA_FIELDS if name in values})
+    return Assessment(
+        id=new_id(), patient_id=patient_id, visit_date=values["visit_date"], ra=ra, **simple
+    )
+
+
+def _lab(patient_id: str, values: dict[str, Any]) -> LabResult:
+    return LabResult(
+        id=new_id(),
+        patient_id=patient_id,
+        loinc_code=values["loinc_code"],
+        value=values["value"],
+        unit=values["unit"],
+        collected_at=values["collected_at"],
+        reference_low=values.get("reference_low"),
+        reference_high=values.get("reference_high"),
+    )
+
+
+def _medication(row: TableRow, patient_id: str) -> MedicationExposure:
+    values = row.values
+    known = DRUGS.get(values["rxnorm_code"])
+    drug_class: DrugClass | None = values.get("drug_class") or (known.drug_class if known else None)
+    drug_name: str | None = values.get("drug_name") or (known.name if known else None)
+    if drug_class is None or drug_name is None:
+        field = "drug_class" if drug_class is None else "drug_name"
+        raise _RowRefusedError(
+            RowProblem(
+                row.number,
+                field,
+                "",
+                f"{field} is needed for RxCUI {values['rxnorm_code']} (not in the catalogue)",
+            )
+        )
+    return MedicationExposure(
+        id=new_id(),
+        patient_id=patient_id,
+        drug_name=drug_name,
+        rxnorm_code=values["rxnorm_code"],
+        drug_class=drug_class,
+        dose=values["dose"],
+        dose_unit=values["dose_unit"],
+        route=values["route"],
+        frequency=values["frequency"],
+        start_date=values["start_date"],
+        stop_date=values.get("stop_date"),
+    )
+
+
+def _problem(row: TableRow, exc: Exception, fields: dict[str, FieldSpec]) -> RowProblem:
+    domain_field = getattr(exc, "field", "")
+    field = _table_field(domain_field, fields)
+    if field is not None:
+        value = row.raw.get(field, _show(getattr(exc, "value", "")))
+    else:
+        field = domain_field or "(row)"
+        value = _show(getattr(exc, "value", ""))
+    return RowProblem(row.number, field, value, str(exc))
+
+
+def _table_field(domain_field: str, fields: dict[str, FieldSpec]) -> str | None:
+    """The table field a domain field name ("lab[2160-0].unit", "patient.birth_date") is about."""
+    last = domain_field.rsplit(".", 1)[-1].split("[", 1)[0]
+    return last if last in fields else None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Missing | enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def check_fields(entity: str, mapped: Iterable[str]) -> None:
+    """Refuse a mapping that feeds an unknown field or leaves a required field unfed."""
+    if entity not in ENTITY_FIELDS:
+        raise InvalidValueError("mapping.entity", entity, f"one of {', '.join(ENTITY_FIELDS)}")
+    fields = ENTITY_FIELDS[entity]
+    mapped = set(mapped)
+    unknown = sorted(mapped - set(fields))
+    if unknown:
+        raise InvalidValueError(
+            "mapping.columns", unknown[0], f"a field of {entity}: {', '.join(fields)}"
+        )
+    missing = [name for name, spec in fields.items() if spec.required and name not in mapped]
+    if missing:
+        raise InvalidValueError(
+            "mapping.columns",
+            missing[0],
+            f"a column or a fixed value for each of {', '.join(missing)}",
+        )

@@ -1,0 +1,42 @@
+"""The optional TOTP second factor: set up with a code, then required at every sign-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clinic_app_support import PASSWORD, sqlite_clinic
+from lupus_sct.domain.people import Role
+from lupus_sct.services.totp_rfc6238 import secret_bytes, totp
+
+
+def test_after_setting_up_totp_a_password_alone_does_not_sign_in(tmp_path: Path) -> None:
+    clinic = sqlite_clinic(tmp_path)
+    client = clinic.client(Role.CLINICIAN)
+    secret = client.post("/api/v1/me/totp").json()["secret_base32"]
+    now = int(clinic.platform.clock.now().timestamp())
+    assert client.post("/api/v1/me/totp/confirm", json={"code": "000000"}).status_code == 422
+    code = totp(secret_bytes(secret), now)
+    assert client.post("/api/v1/me/totp/confirm", json={"code": code}).status_code == 204
+
+    browser = clinic.client(None)
+    prelogin = browser.get("/login").text.split('name="prelogin" value="')[1].split('"')[0]
+    signed = browser.post(
+        "/login",
+        data={
+            "username": clinic.usernames[Role.CLINICIAN],
+            "password": PASSWORD,
+            "prelogin": prelogin,
+        },
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == "/login/code"
+    assert browser.get("/api/v1/me").status_code == 401  # pending its code
+    page = browser.get("/login/code").text
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    wrong = browser.post("/login/code", data={"code": "123456", "csrf_token": csrf})
+    assert wrong.status_code == 401
+    right = browser.post(
+        "/login/code", data={"code": code, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert right.status_code == 303
+    assert browser.get("/api/v1/me").json()["role"] == "clinician"

@@ -1,0 +1,114 @@
+"""Splitting the registry's free-text eligibility criteria into numbered items.
+
+The formats are those of ClinicalTrials.gov records: "Inclusion Criteria:" / "Exclusion
+Criteria:" headings with "*" bullets (the registry's current editor), numbered lists with nested
+bullets (older records), "-" bullets, and headings without blank lines.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lupus_sct.domain.protocol import CriterionKind
+from lupus_sct.domain.trial_criteria_text import split_eligibility_criteria
+
+INC, EXC = CriterionKind.INCLUSION, CriterionKind.EXCLUSION
+
+
+def test_star_bullets_under_both_headings_become_numbered_items() -> None:
+    text = (
+        "Inclusion Criteria:\n\n* Age 18 to 65 years\n* SLEDAI-2K >= 8\n\n"
+        "Exclusion Criteria:\n\n* Pregnancy\n"
+    )
+    items = split_eligibility_criteria(text)
+    assert [(i.number, i.label, i.kind, i.text) for i in items] == [
+        (1, "I1", INC, "Age 18 to 65 years"),
+        (2, "I2", INC, "SLEDAI-2K >= 8"),
+        (3, "E1", EXC, "Pregnancy"),
+    ]
+    assert all(i.needs_review for i in items)
+
+
+def test_numbered_items_keep_their_nested_lines() -> None:
+    text = (
+        "Inclusion Criteria:\n\n  1. SLE\n  2. Adequate organ function:\n"
+        "     * LVEF >= 55%\n     * eGFR >= 30\n     continued wording\n  3. Consent\n"
+    )
+    items = split_eligibility_criteria(text)
+    assert [i.text for i in items] == [
+        "SLE",
+        "Adequate organ function:\n* LVEF >= 55%\n* eGFR >= 30\ncontinued wording",
+        "Consent",
+    ]
+
+
+def test_dash_bullets_headings_in_capitals_and_without_blank_lines_are_read() -> None:
+    text = "KEY INCLUSION CRITERIA\n- a\n- b\nExclusion criteria:\n- c\r\n- d"
+    items = split_eligibility_criteria(text)
+    assert [(i.label, i.text) for i in items] == [
+        ("I1", "a"),
+        ("I2", "b"),
+        ("E1", "c"),
+        ("E2", "d"),
+    ]
+
+
+def test_numbering_forms_with_parentheses_and_letters_start_items() -> None:
+    text = "Inclusion Criteria:\n1) one\n(2) two\na. three\nb) four"
+    assert [i.text for i in split_eligibility_criteria(text)] == ["one", "two", "three", "four"]
+
+
+def test_text_on_the_heading_line_is_an_item() -> None:
+    items = split_eligibility_criteria(
+        "Inclusion Criteria: adults with SLE\nExclusion Criteria: none"
+    )
+    assert [(i.kind, i.text) for i in items] == [(INC, "adults with SLE"), (EXC, "none")]
+
+
+def test_without_headings_the_lines_are_inclusion_criteria() -> None:
+    items = split_eligibility_criteria("Adults with SLE\n\nSLEDAI-2K >= 6")
+    assert [(i.kind, i.text) for i in items] == [(INC, "Adults with SLE"), (INC, "SLEDAI-2K >= 6")]
+
+
+def test_a_lead_in_before_the_first_bullet_is_kept_as_its_own_item() -> None:
+    text = "Inclusion Criteria:\nParticipants must meet all of:\n* SLE\n* Age >= 18"
+    assert [i.text for i in split_eligibility_criteria(text)] == [
+        "Participants must meet all of:",
+        "SLE",
+        "Age >= 18",
+    ]
+
+
+def test_a_sentence_starting_with_exclusion_is_not_a_heading() -> None:
+    text = "Inclusion Criteria:\n* Exclusion of other diagnoses by a rheumatologist"
+    (item,) = split_eligibility_criteria(text)
+    assert item.kind is INC
+
+
+def test_empty_text_has_no_items() -> None:
+    assert split_eligibility_criteria("") == ()
+
+
+_WORDS = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789>=% ", min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(lambda s: bool(s) and not s.lower().startswith(("inclusion", "exclusion")))
+)
+
+
+@given(
+    inclusion=st.lists(_WORDS, max_size=6),
+    exclusion=st.lists(_WORDS, max_size=6),
+    bullet=st.sampled_from(["* ", "- ", "1. "]),
+)
+def test_every_criterion_written_as_a_bullet_comes_back_once_in_order(
+    inclusion: list[str], exclusion: list[str], bullet: str
+) -> None:
+    text = "Inclusion Criteria:\n\n" + "\n".join(bullet + t for t in inclusion)
+    text += "\n\nExclusion Criteria:\n\n" + "\n".join(bullet + t for t in exclusion)
+    items = split_eligibility_criteria(text)
+    assert [(i.kind, i.text) for i in items] == [(INC, t) for t in inclusion] + [
+        (EXC, t) for t in exclusion
+    ]
+    assert [i.number for i in items] == list(range(1, len(items) + 1))
