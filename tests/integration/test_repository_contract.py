@@ -246,3 +246,21 @@ def _death(patient_id: str, detail: str) -> OutcomeEvent:
         event_date=date(2026, 5, 1),
         detail=detail,
     )
+
+
+def test_the_chain_stays_whole_when_units_of_work_interleave_their_commits(
+    uow_factory: UowFactory,
+) -> None:
+    first = uow_factory()
+    with first:
+        centre = seed_centre(first, "AAA")
+        first.commit()
+        with uow_factory() as second:
+            seed_centre(second, "BBB")
+            second.commit()
+        seed_patient(first, centre)  # must chain after BBB's entry, not after AAA's
+        first.commit()
+    with uow_factory() as uow:
+        entries = list(uow.audit.entries())
+    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    assert verify_chain(entries).intact

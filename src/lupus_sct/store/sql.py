@@ -85,15 +85,30 @@ class SqlAuditLog:
 
     def __init__(self, connection: sa.Connection) -> None:
         self._conn = connection
+        # The chain head (seq, hash) read under this transaction's lock: the PostgreSQL advisory
+        # lock and SQLite's immediate transaction are held until commit or rollback, so no
+        # other writer can append meanwhile and the head need not be read again.
+        self._head: tuple[int, str] | None = None
+
+    def end_transaction(self) -> None:
+        """Forget the chain head: the next append takes the lock and reads it again."""
+        self._head = None
+
+    def _chain_head(self) -> tuple[int, str]:
+        if self._head is None:
+            if self._conn.dialect.name == "postgresql":
+                self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
+            last = self._conn.execute(
+                sa.select(audit_log.c.seq, audit_log.c.hash)
+                .order_by(audit_log.c.seq.desc())
+                .limit(1)
+            ).first()
+            self._head = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        return self._head
 
     def append(self, draft: AuditDraft) -> AuditEntry:
-        if self._conn.dialect.name == "postgresql":
-            self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
-        last = self._conn.execute(
-            sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        ).first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        entry = seal(draft, seq=seq, prev_hash=prev_hash)
+        last_seq, prev_hash = self._chain_head()
+        entry = seal(draft, seq=last_seq + 1, prev_hash=prev_hash)
         self._conn.execute(
             sa.insert(audit_log).values(
                 seq=entry.seq,
@@ -109,6 +124,7 @@ class SqlAuditLog:
                 hash=entry.hash,
             )
         )
+        self._head = (entry.seq, entry.hash)
         return entry
 
     def entries(self) -> Generator[AuditEntry, None, None]:
@@ -152,7 +168,8 @@ class SqlUnitOfWork(RepositorySet):
         self._conn = self._engine.connect()
         for name, entity in ENTITIES.items():
             setattr(self, name, SqlRepository[Any](self._conn, entity, entity.label))
-        self.audit = SqlAuditLog(self._conn)
+        self._audit_log = SqlAuditLog(self._conn)
+        self.audit = self._audit_log
         return self
 
     def __exit__(
@@ -170,10 +187,16 @@ class SqlUnitOfWork(RepositorySet):
             self._conn = None
 
     def commit(self) -> None:
-        self._connection().commit()
+        try:
+            self._connection().commit()
+        finally:
+            self._audit_log.end_transaction()
 
     def rollback(self) -> None:
-        self._connection().rollback()
+        try:
+            self._connection().rollback()
+        finally:
+            self._audit_log.end_transaction()
 
     def _connection(self) -> sa.Connection:
         if self._conn is None:
