@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from fastapi import FastAPI
 
 from lupus_sct import __version__
@@ -21,6 +18,7 @@ from lupus_sct.api.middleware import IdempotencyKeys, SecurityHeaders
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
 from lupus_sct.services.screening_jobs import ScreeningJobs
+from lupus_sct.web.decision_aid import mount_decision_aid
 from lupus_sct.web.pages import mount_web
 
 DESCRIPTION = """Clinical platform for cell-therapy programmes in lupus and RA.
@@ -32,7 +30,6 @@ Single records carry an `ETag`; send it back in `If-Match` to change them (409 i
 A POST with an `Idempotency-Key` header is performed once; repeats get the first answer.
 Refusals answer `{field, value, accepted, message}`.
 """
-DECISION_AID_MODULE = "lupus_sct.web.decision_aid"
 
 
 def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
@@ -70,8 +67,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
         app.include_router(module.router)
     install_error_handlers(app)
     mount_web(app, platform)
-    if importlib.util.find_spec(DECISION_AID_MODULE) is not None:
-        importlib.import_module(DECISION_AID_MODULE).mount_decision_aid(app, platform)
+    mount_decision_aid(app, platform)
     app.add_middleware(IdempotencyKeys)
     app.add_middleware(SecurityHeaders)
     return app
