@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: install, create or upgrade the SQLite database in the
-# user's data directory (first admin printed once), then serve the web app.
+# The main job on the embedded default: install, build a fresh demonstration database (about 300
+# synthetic patients across 3 centres, one user per role with printed credentials) and serve the
+# web app. For a real programme database use `lupus-sct init` then `lupus-sct serve`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh
-.venv/bin/lupus-sct init
-exec .venv/bin/lupus-sct serve "$@"
+exec .venv/bin/lupus-sct demo "$@"

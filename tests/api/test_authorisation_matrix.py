@@ -19,6 +19,7 @@ from lupus_sct.domain.people import Role
 
 ANY_SIGNED_IN = "signed-in"
 READ_OR_RESEARCH = "read|research"
+EVIDENCE_EDITORS = "admin|data_manager"  # roles, not a scope: curating the evidence table
 
 # (method, path template) -> what the request needs; a new route without a row fails the suite.
 ENDPOINTS: dict[tuple[str, str], Scope | str] = {
@@ -53,6 +54,8 @@ ENDPOINTS: dict[tuple[str, str], Scope | str] = {
     ("GET", "/api/v1/worklist"): Scope.READ,
     ("GET", "/api/v1/patients/{patient_id}/disease-course"): Scope.READ,
     ("GET", "/api/v1/evidence"): READ_OR_RESEARCH,
+    ("POST", "/api/v1/evidence"): EVIDENCE_EDITORS,
+    ("PATCH", "/api/v1/evidence/{evidence_id}"): EVIDENCE_EDITORS,
     ("GET", "/api/v1/me"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/tokens"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/totp"): ANY_SIGNED_IN,
@@ -134,6 +137,16 @@ def _bodies(clinic: Clinic, centre: str) -> dict[tuple[str, str], Any]:
             "reason": "matrix",
         },
         "/api/v1/screenings": {"protocol_ids": ["auto-hsct-sle"]},
+        "/api/v1/evidence": {
+            "study_id": "MATRIX2026",
+            "year": 2026,
+            "therapy": "autologous HSCT",
+            "outcome": "remission",
+            "events": 1,
+            "total": 2,
+            "notes": "[read] synthetic row for the matrix",
+        },
+        "/api/v1/evidence/{evidence_id}": {"changes": {"events": 6}, "reason": "matrix"},
         "/api/v1/me/tokens": {"name": "matrix", "scopes": ["read"]},
         "/api/v1/me/totp/confirm": {"code": "000000"},
         "/api/v1/centres": {"code": "NEW", "name": "New", "country": "GB"},
@@ -154,6 +167,7 @@ def _path(template: str, clinic: Clinic, own: bool, job_id: str) -> str:
         "{lab_id}": clinic.lab_a if own else clinic.lab_b,
         "{pseudonym}": "NWU-SYN01" if own else "SEL-SYN02",
         "{job_id}": job_id,
+        "{evidence_id}": "csv-0001",  # TRAYNOR2000 n_treated, 7/9; seeded by the first write
     }
     for key, value in values.items():
         template = template.replace(key, value)
@@ -168,6 +182,8 @@ def _allowed(role: Role, need: Scope | str) -> bool:
         return True
     if need == READ_OR_RESEARCH:
         return Scope.READ in scopes or Scope.RESEARCH in scopes
+    if need == EVIDENCE_EDITORS:
+        return role in (Role.ADMIN, Role.DATA_MANAGER)
     return need in scopes
 
 
@@ -204,7 +220,7 @@ def test_each_role_reaches_exactly_its_endpoints_and_only_its_centres(
                 method,
                 _path(template, clinic, own, job_id),
                 json=body,
-                headers={"If-Match": '"1"'} if method == "PUT" else {},
+                headers={"If-Match": '"1"'} if method in ("PUT", "PATCH") else {},
             )
             expected = _expected(role, need, own, template)
             if not expected(response.status_code):

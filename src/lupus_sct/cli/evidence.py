@@ -1,8 +1,11 @@
-"""``lupus-sct evidence``: list the evidence table and pool studies (meta-analysis)."""
+"""``lupus-sct evidence``: list, add and edit evidence rows, and pool studies (meta-analysis)."""
 
 from __future__ import annotations
 
+import getpass
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,14 +18,17 @@ from lupus_sct.analytics.meta_analysis import (
     PredictionInterval,
     render_forest_plot,
 )
-from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
+from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.domain.errors import DomainError
 from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow
+from lupus_sct.domain.evidence_records import EvidenceRecord
 from lupus_sct.interop.meta_analysis_tables import read_meta_analysis_table
+from lupus_sct.services import evidence_records
 from lupus_sct.services.errors import ServiceError
 from lupus_sct.services.evidence import (
     EvidencePool,
     PoolingOptions,
+    evidence_in_use,
     load_evidence,
     pool_effect_table,
     pool_evidence,
@@ -44,12 +50,132 @@ def list_rows(
 ) -> None:
     """List evidence rows (tab-separated); recalled rows carry a caution."""
     try:
-        rows = select_evidence(load_evidence(), therapy=therapy, outcome=outcome)
+        rows = select_evidence(_evidence(), therapy=therapy, outcome=outcome)
     except (DomainError, ServiceError) as exc:
         raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
     typer.echo("study_id\ttherapy\toutcome\ttimepoint_months\tresult\tprovenance\tflags")
     for row in rows:
         typer.echo(_row_line(row))
+
+
+def _evidence() -> tuple[EvidenceRow, ...]:
+    """The stored rows of a database at the newest schema that holds any, else the shipped table."""
+    with open_platform() as platform:
+        current, newest = platform.schema_status()
+        if current is None or current != newest:
+            return load_evidence()
+        return evidence_in_use(platform.uow())
+
+
+def actor() -> str:
+    """The writer of CLI changes: ``cli:`` and the operating-system user name."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"cli:{name}"
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    try:
+        yield
+    except (DomainError, ServiceError) as exc:
+        raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+
+
+@app.command("seed")
+def seed_command() -> None:
+    """Store the shipped studies.csv in the database (once; later runs add nothing)."""
+    with open_platform() as platform, _one_line_errors():
+        uow = platform.uow()
+        with uow:
+            added = evidence_records.seed_evidence(uow, now=platform.clock.now())
+            uow.commit()
+    typer.echo(f"seeded {added} evidence rows" if added else "evidence table already seeded")
+
+
+@app.command("add")
+def add_command(
+    from_json: Annotated[
+        Path, typer.Option("--from-json", help="A JSON object: studies.csv column -> value.")
+    ],
+) -> None:
+    """Add one row (validated as studies.csv rows are), audited."""
+    values = _json_object(from_json)
+    with open_platform() as platform, _one_line_errors():
+        uow = platform.uow()
+        with uow:
+            record = evidence_records.add_evidence(
+                uow, values, by=actor(), now=platform.clock.now()
+            )
+            uow.commit()
+    typer.echo(f"added {_describe(record)}")
+    _echo_caution(record)
+
+
+@app.command("edit")
+def edit_command(
+    study_id: Annotated[str, typer.Argument(metavar="STUDY_ID")],
+    outcome: Annotated[str, typer.Argument(metavar="OUTCOME")],
+    assignments: Annotated[
+        list[str], typer.Option("--set", help="field=value (repeatable; empty value clears).")
+    ],
+    reason: Annotated[str, typer.Option(help="Why the row changes (kept in the audit trail).")],
+    timepoint: Annotated[
+        float | None, typer.Option(help="The row at this timepoint (months).")
+    ] = None,
+    arm: Annotated[str | None, typer.Option(help="The row of this arm (arm= in notes).")] = None,
+) -> None:
+    """Change columns of one row, validated and audited with the reason."""
+    changes = dict(_assignment(text) for text in assignments)
+    with open_platform() as platform, _one_line_errors():
+        uow = platform.uow()
+        with uow:
+            now = platform.clock.now()
+            evidence_records.seed_evidence(uow, now=now)
+            found = evidence_records.find_evidence_record(
+                uow, study_id, outcome, timepoint_months=timepoint, arm=arm
+            )
+            record = evidence_records.edit_evidence(
+                uow,
+                found.id,
+                changes,
+                expected_version=found.version,
+                reason=reason,
+                by=actor(),
+                now=now,
+            )
+            uow.commit()
+    typer.echo(f"edited {_describe(record)} (version {record.version})")
+    _echo_caution(record)
+
+
+def _json_object(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"cannot read {path}: {exc}", EXIT_INVALID_INPUT) from exc
+    if not isinstance(data, dict):
+        raise CliError(f"{path} must hold one JSON object (column -> value)", EXIT_INVALID_INPUT)
+    return data
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    field, sep, value = text.partition("=")
+    if not sep or not field.strip():
+        raise CliError(f"--set {text!r}: write field=value", EXIT_INVALID_INPUT)
+    return field.strip(), value.strip()
+
+
+def _describe(record: EvidenceRecord) -> str:
+    timepoint = "" if record.timepoint_months is None else f" at {record.timepoint_months:g} mo"
+    return f"{record.study_id} {record.outcome}{timepoint} [{record.id}]"
+
+
+def _echo_caution(record: EvidenceRecord) -> None:
+    if record.row.needs_caution:
+        typer.echo(f"caution: {MEMORY_CAUTION}", err=True)
 
 
 def _row_line(row: EvidenceRow) -> str:
@@ -133,7 +259,7 @@ def _pool_store(
 ) -> EvidencePool:
     if therapy is None or outcome is None:
         raise CliError("pool needs DATA, or both --therapy and --outcome", EXIT_INVALID_INPUT)
-    rows = select_evidence(load_evidence(), therapy=therapy, outcome=outcome)
+    rows = select_evidence(_evidence(), therapy=therapy, outcome=outcome)
     return pool_evidence(
         rows,
         options,

@@ -15,7 +15,16 @@ import typer
 
 from lupus_sct import __version__
 from lupus_sct.bootstrap import describe_failure
-from lupus_sct.cli import analyse, evidence, interop, pathway, protocols, report, trials
+from lupus_sct.cli import (
+    analyse,
+    evidence,
+    interop,
+    pathway,
+    protocols,
+    report,
+    synthetic,
+    trials,
+)
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
@@ -50,6 +59,8 @@ app.add_typer(interop.import_app, name="import")
 app.add_typer(interop.export_app, name="export")
 app.add_typer(report.app, name="report")
 app.add_typer(trials.app, name="trials")
+app.command("synth")(synthetic.synth)
+app.command("demo")(synthetic.demo)
 
 
 @app.callback()

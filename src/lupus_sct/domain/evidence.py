@@ -187,8 +187,12 @@ def needs_verification(*texts: str) -> bool:
     return any(phrase in lowered for phrase in VERIFY_PHRASES)
 
 
-def evidence_row(fields: Mapping[str, str], row_number: int) -> EvidenceRow:
+def evidence_row(
+    fields: Mapping[str, str], row_number: int, *, source: str = "studies.csv"
+) -> EvidenceRow:
     """Validate one CSV record (column name to text) into an :class:`EvidenceRow`.
+
+    ``source`` names where the record comes from in error messages ("studies.csv", "evidence").
 
     Raises
     ------
@@ -196,7 +200,7 @@ def evidence_row(fields: Mapping[str, str], row_number: int) -> EvidenceRow:
         Naming the row and the column, for a missing column, a malformed number, a negative
         count, ``events`` above ``total`` or ``ci_low`` above ``ci_high``.
     """
-    reader = _FieldReader(fields, row_number)
+    reader = _FieldReader(fields, row_number, source)
     text = reader.text
     row = EvidenceRow(
         row_number=row_number,
@@ -245,14 +249,15 @@ def _check_consistency(row: EvidenceRow, reader: _FieldReader) -> None:
 class _FieldReader:
     """Typed access to one record's columns; every error names the row and the column."""
 
-    def __init__(self, fields: Mapping[str, str], row_number: int) -> None:
+    def __init__(self, fields: Mapping[str, str], row_number: int, source: str) -> None:
         self._fields = fields
         self._row_number = row_number
+        self._source = source
         self._study_id = (fields.get("study_id") or "").strip()
 
     def name(self, column: str) -> str:
         study = f" ({self._study_id})" if self._study_id else ""
-        return f"studies.csv row {self._row_number}{study}.{column}"
+        return f"{self._source} row {self._row_number}{study}.{column}"
 
     def text(self, column: str) -> str:
         if column not in self._fields:

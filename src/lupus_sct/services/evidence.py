@@ -1,4 +1,4 @@
-"""Evidence use cases: load the shipped study table, select rows, and pool them honestly."""
+"""Evidence use cases: load the study table (stored or shipped), select rows, pool them honestly."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from lupus_sct.domain.evidence import (
     evidence_row,
     nested_cohort_of,
 )
+from lupus_sct.domain.evidence_records import EvidenceRecord
 from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.ports import UnitOfWork
 
 POOLABLE_FROM_STORE = (Measure.PLO, Measure.PFT)  # single-arm events/total rows
 COMPARATOR_ARMS = frozenset({"placebo", "control"})  # never pooled as the therapy
@@ -78,6 +80,21 @@ def load_evidence() -> tuple[EvidenceRow, ...]:
     return parse_evidence(source.read_text(encoding="utf-8"))
 
 
+def stored_evidence(uow: UnitOfWork) -> tuple[EvidenceRecord, ...]:
+    """The rows stored in the database, in table order (empty before the table is seeded)."""
+    with uow:
+        records = uow.evidence_rows.find()
+    return tuple(sorted(records, key=lambda record: (record.row_number, record.id)))
+
+
+def evidence_in_use(uow: UnitOfWork) -> tuple[EvidenceRow, ...]:
+    """The stored rows when the database holds any, otherwise the shipped studies.csv."""
+    records = stored_evidence(uow)
+    if not records:
+        return load_evidence()
+    return tuple(record.row for record in records)
+
+
 def parse_evidence(text: str) -> tuple[EvidenceRow, ...]:
     """Validate a studies.csv text into rows."""
     reader = csv.DictReader(io.StringIO(text))
@@ -91,11 +108,13 @@ def select_evidence(
     rows: Iterable[EvidenceRow], *, therapy: str | None = None, outcome: str | None = None
 ) -> tuple[EvidenceRow, ...]:
     """Rows whose therapy contains ``therapy`` and whose outcome is ``outcome`` (any case)."""
-    return tuple(
-        row
-        for row in rows
-        if (therapy is None or therapy.casefold() in row.therapy.casefold())
-        and (outcome is None or outcome.casefold() == row.outcome.casefold())
+    return tuple(row for row in rows if is_selected(row, therapy=therapy, outcome=outcome))
+
+
+def is_selected(row: EvidenceRow, *, therapy: str | None, outcome: str | None) -> bool:
+    """Whether ``row`` passes :func:`select_evidence`'s filters."""
+    return (therapy is None or therapy.casefold() in row.therapy.casefold()) and (
+        outcome is None or outcome.casefold() == row.outcome.casefold()
     )
 
 

@@ -6,7 +6,7 @@ The store implements them for SQLite and PostgreSQL (``lupus_sct.store.sql``) an
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -17,6 +17,7 @@ from lupus_sct.domain.clinical_trials import Trial
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
 from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.evidence_records import EvidenceRecord
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
@@ -40,10 +41,16 @@ class Repository(Protocol[T]):
 
     ``add`` stores a new record at version 1; ``update`` stores a record whose ``version`` is the
     version it was read at, and refuses it with :class:`StaleWriteError` when the stored version
-    has moved on. Both return the record as stored.
+    has moved on. Both return the record as stored. ``add_many`` stores new records at version 1
+    in one statement and ``get_many`` reads the stored ones among ``ids`` in one query (ordered
+    by id; ids not stored are left out).
     """
 
     def add(self, item: T) -> T: ...
+
+    def add_many(self, items: Sequence[T]) -> list[T]: ...
+
+    def get_many(self, ids: Iterable[str]) -> list[T]: ...
 
     def get(self, item_id: str) -> T: ...
 
@@ -56,6 +63,8 @@ class AuditLog(Protocol):
     """Append-only, hash-chained log of every write."""
 
     def append(self, draft: AuditDraft) -> AuditEntry: ...
+
+    def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]: ...
 
     def entries(self) -> Generator[AuditEntry, None, None]: ...
 
@@ -87,6 +96,7 @@ class UnitOfWork(Protocol):
     login_attempts: Repository[LoginAttempt]
     second_factors: Repository[SecondFactor]
     idempotency_keys: Repository[IdempotencyRecord]
+    evidence_rows: Repository[EvidenceRecord]
     audit: AuditLog
 
     def __enter__(self) -> Self: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -53,6 +53,22 @@ class MemoryRepository(Generic[T]):
         stored = dataclasses.replace(item, version=1)  # type: ignore[type-var]
         self.pending[item_id] = (None, stored)
         return stored
+
+    def add_many(self, items: Sequence[T]) -> list[T]:
+        """Store new records at version 1 (all or none: a duplicate id stores nothing)."""
+        current = self._current()
+        seen: set[str] = set()
+        for item in items:
+            item_id = getattr(item, self._key)
+            if item_id in current or item_id in seen:
+                raise ValueError(f"duplicate {self._name} id {item_id!r}")
+            seen.add(item_id)
+        return [self.add(item) for item in items]
+
+    def get_many(self, ids: Iterable[str]) -> list[T]:
+        """The stored records among ``ids``, by id."""
+        current = self._current()
+        return [current[item_id] for item_id in sorted(set(ids)) if item_id in current]
 
     def get(self, item_id: str) -> T:
         try:
@@ -111,6 +127,10 @@ class MemoryAuditLog:
         )
         self.pending.append(entry)
         return entry
+
+    def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
+        """Seal ``drafts`` in order at the end of the chain."""
+        return [self.append(draft) for draft in drafts]
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         yield from self._committed + self.pending

@@ -8,6 +8,7 @@ from lupus_sct.domain.clinical_trials import Trial
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
 from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.evidence_records import EvidenceRecord
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
@@ -51,6 +52,7 @@ class RepositorySet:
     login_attempts: Repository[LoginAttempt]
     second_factors: Repository[SecondFactor]
     idempotency_keys: Repository[IdempotencyRecord]
+    evidence_rows: Repository[EvidenceRecord]
     audit: AuditLog
 
 

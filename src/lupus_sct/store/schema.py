@@ -27,6 +27,7 @@ from lupus_sct.domain.clinical_trials import Trial
 from lupus_sct.domain.course import CourseEvent, TherapyCourse
 from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.evidence_records import EvidenceRecord
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.missing import Missing
@@ -177,6 +178,7 @@ ENTITIES: dict[str, EntityTable] = {
     "login_attempts": _entity_table("login_attempt", LoginAttempt),
     "second_factors": _entity_table("second_factor", SecondFactor),
     "idempotency_keys": _entity_table("idempotency_key", IdempotencyRecord),
+    "evidence_rows": _entity_table("evidence_row", EvidenceRecord),
 }
 
 audit_log = sa.Table(

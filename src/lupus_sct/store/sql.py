@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -37,6 +37,26 @@ class SqlRepository(Generic[T]):
         row["version"] = 1
         self._conn.execute(sa.insert(self._table).values(row))
         return self._load(row)
+
+    def add_many(self, items: Sequence[T]) -> list[T]:
+        """Store new records at version 1 with one batched INSERT.
+
+        One executemany of a statement compiled once (a multi-row ``VALUES`` list would be
+        compiled again for every batch size): psycopg 3 sends it in pipeline mode, one round
+        trip; SQLite runs it in-process.
+        """
+        rows = [{**to_row(self._entity, item), "version": 1} for item in items]
+        if rows:
+            self._conn.execute(sa.insert(self._table), rows)
+        return [self._load(row) for row in rows]
+
+    def get_many(self, ids: Iterable[str]) -> list[T]:
+        """The stored records among ``ids``, by id, with one ``IN (...)`` query."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        query = sa.select(self._table).where(self._key.in_(wanted)).order_by(self._key)
+        return [self._load(row) for row in self._conn.execute(query).mappings()]
 
     def get(self, item_id: str) -> T:
         query = sa.select(self._table).where(self._key == item_id)
@@ -107,25 +127,25 @@ class SqlAuditLog:
         return self._head
 
     def append(self, draft: AuditDraft) -> AuditEntry:
-        last_seq, prev_hash = self._chain_head()
-        entry = seal(draft, seq=last_seq + 1, prev_hash=prev_hash)
-        self._conn.execute(
-            sa.insert(audit_log).values(
-                seq=entry.seq,
-                recorded_at=entry.recorded_at,
-                actor=entry.actor,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                action=entry.action.value,
-                before_json=None if entry.before is None else canonical_json(entry.before),
-                after_json=None if entry.after is None else canonical_json(entry.after),
-                reason=entry.reason,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-            )
-        )
-        self._head = (entry.seq, entry.hash)
-        return entry
+        return self.append_many([draft])[0]
+
+    def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
+        """Seal ``drafts`` in order under the lock and store them with one batched INSERT.
+
+        The chain is computed in memory from the head read under the lock (see ``_chain_head``).
+        """
+        if not drafts:
+            return []
+        seq, prev_hash = self._chain_head()
+        entries = []
+        for draft in drafts:
+            seq += 1
+            entry = seal(draft, seq=seq, prev_hash=prev_hash)
+            prev_hash = entry.hash
+            entries.append(entry)
+        self._conn.execute(sa.insert(audit_log), [_audit_row(e) for e in entries])
+        self._head = (seq, prev_hash)
+        return entries
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         query = sa.select(audit_log).order_by(audit_log.c.seq)
@@ -147,6 +167,22 @@ class SqlAuditLog:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
         )
+
+
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "recorded_at": entry.recorded_at,
+        "actor": entry.actor,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "action": entry.action.value,
+        "before_json": None if entry.before is None else canonical_json(entry.before),
+        "after_json": None if entry.after is None else canonical_json(entry.after),
+        "reason": entry.reason,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
 
 
 def _json(text: str | None) -> Any:

@@ -39,6 +39,12 @@ KEYS = {
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty database: list and pool read the shipped table (never the user's data dir)."""
+    monkeypatch.setenv("LUPUS_SCT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+
+
 def test_pooling_a_csv_writes_the_documented_json_keys(tmp_path: Path) -> None:
     data = tmp_path / "bcg.csv"
     data.write_text(BCG_CSV)

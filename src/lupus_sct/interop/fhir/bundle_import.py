@@ -48,10 +48,11 @@ from lupus_sct.interop.fhir.export import RESOURCE_ORDER
 from lupus_sct.interop.fhir.medications import read_medication
 from lupus_sct.interop.fhir.observations import read_observation
 from lupus_sct.interop.fhir.people import read_condition, read_patient
+from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
 from lupus_sct.services import clinical_records as clinical
 from lupus_sct.services import record_updates as updates
 from lupus_sct.services.errors import NotFoundError, ServiceError
-from lupus_sct.services.ports import Repository, UnitOfWork
+from lupus_sct.services.ports import UnitOfWork
 
 REIMPORT_REASON = "FHIR re-import"
 
@@ -111,22 +112,20 @@ class UnknownCentreError(NotFoundError):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Kind:
-    repo: Callable[[UnitOfWork], Repository[Any]]
+    repo_name: str
     add: Callable[..., Any]
     correct: Callable[..., Any]
     carried: tuple[str, ...] = ()  # when set, the only fields a resource carries
 
 
 _KINDS: dict[type, _Kind] = {
-    Patient: _Kind(lambda u: u.patients, updates.add_patient, updates.correct_patient_record),
-    PatientIdentity: _Kind(lambda u: u.identities, updates.add_identity, updates.correct_identity),
-    Diagnosis: _Kind(lambda u: u.diagnoses, updates.add_diagnosis, updates.correct_diagnosis),
-    TherapyCourse: _Kind(lambda u: u.courses, updates.add_course, updates.correct_course),
-    CourseEvent: _Kind(
-        lambda u: u.course_events, updates.add_course_event, updates.correct_course_event
-    ),
+    Patient: _Kind("patients", updates.add_patient, updates.correct_patient_record),
+    PatientIdentity: _Kind("identities", updates.add_identity, updates.correct_identity),
+    Diagnosis: _Kind("diagnoses", updates.add_diagnosis, updates.correct_diagnosis),
+    TherapyCourse: _Kind("courses", updates.add_course, updates.correct_course),
+    CourseEvent: _Kind("course_events", updates.add_course_event, updates.correct_course_event),
     Assessment: _Kind(
-        lambda u: u.assessments,
+        "assessments",
         clinical.record_assessment,
         updates.correct_assessment,
         carried=(
@@ -137,12 +136,12 @@ _KINDS: dict[type, _Kind] = {
             "sledai_not_attributed",
         ),
     ),
-    LabResult: _Kind(lambda u: u.labs, clinical.record_lab, updates.correct_lab),
+    LabResult: _Kind("labs", clinical.record_lab, updates.correct_lab),
     MedicationExposure: _Kind(
-        lambda u: u.medications, clinical.record_medication, updates.correct_medication
+        "medications", clinical.record_medication, updates.correct_medication
     ),
     AdverseEvent: _Kind(
-        lambda u: u.adverse_events, clinical.record_adverse_event, updates.correct_adverse_event
+        "adverse_events", clinical.record_adverse_event, updates.correct_adverse_event
     ),
 }
 _READERS: dict[str, Callable[[Any, Centre], list[Any]]] = {
@@ -195,12 +194,19 @@ def import_bundle(
     centres = uow.centres.find(code=centre_code)
     if not centres:
         raise UnknownCentreError(centre_code)
-    entries = _parse_entries(bundle)
-    outcomes: dict[int, ResourceOutcome] = {}
-    for entry in sorted(entries, key=_rank):
-        outcomes[entry.position] = _import_entry(uow, entry, centres[0], by=by, now=now)
-    ordered = tuple(outcomes[e.position] for e in entries)
+    entries = sorted(_parse_entries(bundle), key=_rank)
+    readings = {e.position: _read(e, centres[0]) for e in entries}
+    staged = StagedUnitOfWork(uow)
+    staged.staged("centres").remember(centres[0])
+    _prefetch(staged, [r for r in readings.values() if not isinstance(r, ResourceOutcome)])
+    outcomes = {
+        e.position: _import_entry(staged, e, readings[e.position], centres[0], by=by, now=now)
+        for e in entries
+    }
+    ordered = tuple(outcomes[position] for position in sorted(outcomes))
     clean = all(o.status is not ImportStatus.REFUSED for o in ordered)
+    if clean:
+        staged.flush()  # also on a dry run, so that the store's own constraints are checked
     if clean and not dry_run:
         uow.commit()
     else:
@@ -272,22 +278,51 @@ def _summary(exc: pydantic.ValidationError) -> str:
     )
 
 
-def _import_entry(
-    uow: UnitOfWork, entry: _Entry, centre: Centre, *, by: str, now: datetime
-) -> ResourceOutcome:
-    def refused(reason: str) -> ResourceOutcome:
-        return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.REFUSED, reason)
+def _refused(entry: _Entry, reason: str) -> ResourceOutcome:
+    return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.REFUSED, reason)
 
+
+def _read(entry: _Entry, centre: Centre) -> list[Any] | ResourceOutcome:
+    """The records of one resource, or its refusal."""
     if entry.problem:
-        return refused(entry.problem)
+        return _refused(entry, entry.problem)
     try:
-        records = _READERS[entry.resource_type](entry.resource, centre)
+        return _READERS[entry.resource_type](entry.resource, centre)
+    except (DomainError, ServiceError) as exc:
+        return _refused(entry, str(exc))
+
+
+def _prefetch(uow: StagedUnitOfWork, readings: list[list[Any]]) -> None:
+    """Read with one query per table the stored records the import will look at."""
+    wanted: dict[str, set[str]] = {name: set() for name in ("patients", "courses")}
+    for record in (r for records in readings for r in records):
+        wanted.setdefault(_KINDS[type(record)].repo_name, set()).add(record.id)
+        if not isinstance(record, Patient | CourseEvent):
+            wanted["patients"].add(record.patient_id)
+        if isinstance(record, CourseEvent | AdverseEvent) and record.course_id is not None:
+            wanted["courses"].add(record.course_id)
+    for name, ids in wanted.items():
+        uow.staged(name).prefetch(ids)
+
+
+def _import_entry(
+    uow: UnitOfWork,
+    entry: _Entry,
+    reading: list[Any] | ResourceOutcome,
+    centre: Centre,
+    *,
+    by: str,
+    now: datetime,
+) -> ResourceOutcome:
+    if isinstance(reading, ResourceOutcome):
+        return reading
+    try:
         results = []
-        for record in records:
+        for record in reading:
             _check_centre(uow, record, centre)
             results.append(_write(uow, record, by=by, now=now))
     except (DomainError, ServiceError) as exc:
-        return refused(str(exc))
+        return _refused(entry, str(exc))
     if all(r == "added" for r in results):
         return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.ACCEPTED)
     reason = "unchanged: nothing written" if all(r == "unchanged" for r in results) else ""
@@ -321,7 +356,7 @@ class _OtherCentreError(ServiceError):
 def _write(uow: UnitOfWork, record: Any, *, by: str, now: datetime) -> str:
     kind = _KINDS[type(record)]
     try:
-        stored = kind.repo(uow).get(record.id)
+        stored = getattr(uow, kind.repo_name).get(record.id)
     except NotFoundError:
         kind.add(uow, record, by=by, now=now)
         return "added"

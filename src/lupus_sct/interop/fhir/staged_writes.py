@@ -1,0 +1,260 @@
+"""The writes of one Bundle import, gathered in memory and sent to the store in a few statements.
+
+Notes
+-----
+:func:`~lupus_sct.interop.fhir.bundle_import.import_bundle` runs the ordinary use cases (same
+checks, same audit entries) against a :class:`StagedUnitOfWork` wrapped around the caller's unit
+of work. A record is read from the store once (a whole resource type at a time with
+``get_many``) and a query once; later reads are answered from memory, and records added or
+corrected by the import are kept in memory, where later reads of the same import see them just as
+they would inside the transaction. :meth:`StagedUnitOfWork.flush` then writes, in the caller's
+transaction, the new records of each table with one multi-row INSERT (in foreign-key order), the
+corrections one by one in the order they were made (each still refused by the store when its
+version has moved on), and the audit entries with one multi-row INSERT. Nothing reaches the store
+before ``flush``, so a refused import has nothing to undo.
+
+Records read from memory are those read in this transaction: another writer's change in between
+is caught, as before, by the version check of a correction or by the store's constraints when
+the import is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Generator, Hashable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from lupus_sct.domain.adverse_events import AdverseEvent
+from lupus_sct.domain.assessment import Assessment
+from lupus_sct.domain.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.diagnosis import Diagnosis
+from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.medications import MedicationExposure
+from lupus_sct.domain.people import Centre, Patient, PatientIdentity
+from lupus_sct.services.audit import AuditDraft, AuditEntry, seal
+from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.services.ports import AuditLog, Repository, UnitOfWork
+
+T = TypeVar("T")
+
+
+class StagedRepository(Generic[T]):
+    """A repository whose reads are cached and whose writes wait for :meth:`flush`."""
+
+    def __init__(self, inner: Repository[T], label: str, key: str = "id") -> None:
+        self._inner = inner
+        self._label = label  # the entity name the stores use in their errors
+        self._key = key
+        self._stored: dict[str, T | None] = {}  # as read from the store (None: not stored)
+        self._current: dict[str, T] = {}  # added or corrected by this import, latest version
+        self._added: list[T] = []  # as first added (version 1)
+        self._corrections: list[T] = []  # each correction as asked (at the version it read)
+        self._queries: dict[Hashable, list[T]] = {}
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Read the records among ``ids`` not read yet, with one query."""
+        wanted = {i for i in ids if i not in self._stored and i not in self._current}
+        if not wanted:
+            return
+        found = {self._id(item): item for item in self._inner.get_many(wanted)}
+        self._stored.update({i: found.get(i) for i in wanted})
+
+    def remember(self, item: T) -> None:
+        """Keep a record the caller has just read from the store."""
+        self._stored.setdefault(self._id(item), item)
+
+    def add(self, item: T) -> T:
+        item_id = self._id(item)
+        if self._exists(item_id):
+            raise ValueError(f"duplicate {self._label} id {item_id!r}")
+        stored: T = dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        self._current[item_id] = stored
+        self._added.append(stored)
+        return stored
+
+    def add_many(self, items: Sequence[T]) -> list[T]:
+        return [self.add(item) for item in items]
+
+    def get(self, item_id: str) -> T:
+        if item_id in self._current:
+            return self._current[item_id]
+        self.prefetch([item_id])
+        stored = self._stored[item_id]
+        if stored is None:
+            raise NotFoundError(self._label, item_id)
+        return stored
+
+    def get_many(self, ids: Iterable[str]) -> list[T]:
+        wanted = sorted(set(ids))
+        self.prefetch(wanted)
+        return [self.get(i) for i in wanted if self._exists(i)]
+
+    def update(self, item: T) -> T:
+        item_id = self._id(item)
+        read_version: int = item.version  # type: ignore[attr-defined]
+        if self.get(item_id).version != read_version:  # type: ignore[attr-defined]
+            raise StaleWriteError(self._label, item_id, read_version)
+        stored: T = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
+        self._current[item_id] = stored
+        self._corrections.append(item)
+        return stored
+
+    def find(self, **equals: Any) -> list[T]:
+        key = tuple(sorted(equals.items()))
+        rows = self._queries.get(key)
+        if rows is None:
+            rows = self._queries[key] = self._inner.find(**equals)
+            for row in rows:
+                self.remember(row)
+        found = {self._id(r): r for r in rows if self._id(r) not in self._current}
+        found.update(
+            (i, r)
+            for i, r in self._current.items()
+            if all(_matches(r, field, value) for field, value in equals.items())
+        )
+        return [found[i] for i in sorted(found)]
+
+    def flush_additions(self) -> None:
+        """Store the added records (one statement)."""
+        self._inner.add_many(self._added)
+        self._added = []
+
+    def flush_corrections(self) -> None:
+        """Store the corrections, in the order they were made."""
+        for item in self._corrections:
+            self._inner.update(item)
+        self._corrections = []
+
+    def _exists(self, item_id: str) -> bool:
+        if item_id in self._current:
+            return True
+        self.prefetch([item_id])
+        return self._stored[item_id] is not None
+
+    def _id(self, item: T) -> str:
+        item_id: str = getattr(item, self._key)
+        return item_id
+
+
+def _matches(item: Any, field: str, value: Any) -> bool:
+    actual = getattr(item, field)
+    if isinstance(actual, enum.Enum) and not isinstance(value, enum.Enum):
+        return bool(actual.value == value)
+    return bool(actual == value)
+
+
+class StagedAuditLog:
+    """Audit entries sealed as they are appended and stored together by :meth:`flush`.
+
+    The first entry is stored at once, which takes the store's audit lock (held to the end of the
+    transaction) and gives the chain head; the others are sealed after it in memory, and the
+    store seals them again when they are written: :meth:`flush` refuses to go on if the two
+    chains differ.
+    """
+
+    def __init__(self, inner: AuditLog) -> None:
+        self._inner = inner
+        self._head: AuditEntry | None = None
+        self._drafts: list[AuditDraft] = []
+
+    def append(self, draft: AuditDraft) -> AuditEntry:
+        if self._head is None:
+            self._head = self._inner.append(draft)
+            return self._head
+        self._head = seal(draft, seq=self._head.seq + 1, prev_hash=self._head.hash)
+        self._drafts.append(draft)
+        return self._head
+
+    def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
+        return [self.append(draft) for draft in drafts]
+
+    def entries(self) -> Generator[AuditEntry, None, None]:
+        raise NotImplementedError("the audit log is read after the import is written")
+
+    def flush(self) -> None:
+        """Store the entries sealed in memory (one statement)."""
+        stored = self._inner.append_many(self._drafts)
+        if stored and (self._head is None or stored[-1].hash != self._head.hash):
+            raise RuntimeError("the audit chain moved during the import; nothing was written")
+        self._drafts = []
+
+
+_STAGED: dict[str, tuple[str, str]] = {  # repository: (entity label, key), in foreign-key order
+    "centres": ("centre", "id"),
+    "patients": ("patient", "id"),
+    "identities": ("patient identity", "patient_id"),
+    "diagnoses": ("diagnosis", "id"),
+    "courses": ("course", "id"),
+    "course_events": ("course event", "id"),
+    "assessments": ("assessment", "id"),
+    "labs": ("lab result", "id"),
+    "medications": ("medication exposure", "id"),
+    "adverse_events": ("adverse event", "id"),
+}
+
+
+class StagedUnitOfWork:
+    """The caller's unit of work with the import's repositories and audit log staged.
+
+    Repositories an import does not write are the caller's own.
+    """
+
+    centres: Repository[Centre]
+    patients: Repository[Patient]
+    identities: Repository[PatientIdentity]
+    diagnoses: Repository[Diagnosis]
+    courses: Repository[TherapyCourse]
+    course_events: Repository[CourseEvent]
+    assessments: Repository[Assessment]
+    labs: Repository[LabResult]
+    medications: Repository[MedicationExposure]
+    adverse_events: Repository[AdverseEvent]
+    audit: AuditLog
+
+    def __init__(self, inner: UnitOfWork) -> None:
+        self._inner = inner
+        self._staged = {
+            name: StagedRepository[Any](getattr(inner, name), label, key)
+            for name, (label, key) in _STAGED.items()
+        }
+        for name, repo in self._staged.items():
+            setattr(self, name, repo)
+        self._audit = StagedAuditLog(inner.audit)
+        self.audit = self._audit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def staged(self, name: str) -> StagedRepository[Any]:
+        """The staged repository ``name`` (an attribute of :class:`UnitOfWork`)."""
+        return self._staged[name]
+
+    def flush(self) -> None:
+        """Write everything staged into the caller's transaction (not committed)."""
+        for repo in self._staged.values():
+            repo.flush_additions()
+        for repo in self._staged.values():
+            repo.flush_corrections()
+        self._audit.flush()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        """Write what is staged and commit the caller's unit of work."""
+        self.flush()
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        """Forget what is staged and roll the caller's unit of work back."""
+        self._inner.rollback()

@@ -1,0 +1,109 @@
+"""Contract of the batch methods (``add_many``, ``get_many``, ``append_many``) on every store.
+
+The same tests run against the in-memory fake, SQLite and PostgreSQL (the ``backend`` fixture):
+a batch stores what one-by-one calls would store, reads back equal, and is all or nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+
+from lupus_sct.domain.people import Centre
+from lupus_sct.services.audit import AuditAction, AuditDraft, timestamp, verify_chain
+from lupus_sct.services.ports import UnitOfWork
+from support import ACTOR, NOW, seed_centre
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def _centres(count: int) -> list[Centre]:
+    return [
+        Centre(id=f"c-{n:03d}", code=f"C{n:03d}", name=f"Centre {n}", country="GB")
+        for n in range(count)
+    ]
+
+
+def _draft(entity_id: str) -> AuditDraft:
+    return AuditDraft(
+        recorded_at=timestamp(NOW),
+        actor=ACTOR,
+        entity="centre",
+        entity_id=entity_id,
+        action=AuditAction.CREATE,
+        before=None,
+        after={"id": entity_id},
+    )
+
+
+def test_add_many_stores_every_record_at_version_1_and_reads_back_equal(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        stored = uow.centres.add_many(_centres(3))
+        uow.commit()
+    assert [c.version for c in stored] == [1, 1, 1]
+    with uow_factory() as uow:
+        assert [uow.centres.get(c.id) for c in stored] == stored
+
+
+def test_add_many_of_nothing_stores_nothing(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        assert uow.centres.add_many([]) == []
+        assert uow.centres.find() == []
+
+
+def test_add_many_with_a_stored_id_stores_none_of_the_batch(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        first = seed_centre(uow, code="OLD")
+        uow.commit()
+    batch = [*_centres(2), dataclasses.replace(_centres(3)[2], id=first.id)]
+    with uow_factory() as uow, pytest.raises(Exception):  # noqa: B017, PT011 - store-specific
+        uow.centres.add_many(batch)
+    with uow_factory() as uow:
+        assert [c.id for c in uow.centres.find()] == [first.id]
+
+
+def test_get_many_returns_the_stored_records_by_id_and_leaves_out_unknown_ids(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        stored = uow.centres.add_many(_centres(3))
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.centres.get_many(["c-002", "missing", "c-000", "c-002"])
+        assert uow.centres.get_many([]) == []
+    assert found == [stored[0], stored[2]]
+
+
+def test_append_many_continues_the_chain_exactly_as_appends_one_by_one_would(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        seed_centre(uow)
+        uow.commit()
+    with uow_factory() as uow:
+        entries = uow.audit.append_many([_draft("a"), _draft("b"), _draft("c")])
+        assert uow.audit.append_many([]) == []
+        single = uow.audit.append(_draft("d"))
+        uow.commit()
+    with uow_factory() as uow:
+        chain = list(uow.audit.entries())
+    assert chain[-4:] == [*entries, single]
+    assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
+    assert verify_chain(chain).intact
+
+
+def test_append_many_rolled_back_leaves_the_chain_as_it_was(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        seed_centre(uow)
+        uow.commit()
+    with uow_factory() as uow:
+        before = list(uow.audit.entries())
+    with uow_factory() as uow:
+        uow.audit.append_many([_draft("a"), _draft("b")])
+        uow.rollback()
+    with uow_factory() as uow:
+        assert list(uow.audit.entries()) == before
