@@ -82,7 +82,8 @@ def interval(lower: float, upper: float) -> str:
     return f"{percent(lower)} to {percent(upper)}"
 
 
-def _rate_row(label: str, rate: RateAt) -> dict[str, str]:
+def rate_row(label: str, rate: RateAt) -> dict[str, str]:
+    """One rate with its exact and Wilson intervals, formatted for a table."""
     return {
         "label": label,
         "estimate": percent(rate.estimate),
@@ -102,7 +103,8 @@ def _proportion(estimate: ProportionEstimate | None) -> dict[str, str]:
     }
 
 
-def _years(day: int) -> str:
+def years(day: int) -> str:
+    """A day count as whole years ("1 year", "5 years")."""
     return f"{round(day / 365.25)} year" + ("s" if round(day / 365.25) != 1 else "")
 
 
@@ -128,7 +130,8 @@ def _cif_curve(label: str, curve: CauseIncidence) -> StepCurve:
     )
 
 
-def _survival_chart(indicators: ProgrammeIndicators, end: float) -> Markup:
+def survival_chart(indicators: ProgrammeIndicators, end: float) -> Markup:
+    """Overall and progression-free survival curves with CI bands and numbers at risk (SVG)."""
     curves = [
         _km_curve("Overall survival", indicators.overall_survival),
         _km_curve("Progression-free survival", indicators.progression_free),
@@ -147,9 +150,10 @@ def _survival_chart(indicators: ProgrammeIndicators, end: float) -> Markup:
     return Markup(svg)  # noqa: S704 - SVG built by report_charts from numbers, labels escaped
 
 
-def _incidence_chart(
+def incidence_chart(
     indicators: ProgrammeIndicators, rows: Sequence[TransplantRow], end: float
 ) -> Markup:
+    """Relapse and non-relapse mortality cumulative incidence with CI bands (SVG)."""
     curves = [
         _cif_curve(label, curve)
         for label, curve in (
@@ -173,7 +177,8 @@ def _incidence_chart(
     return Markup(svg)  # noqa: S704 - SVG built by report_charts from numbers, labels escaped
 
 
-def _landmark_rows(response: ResponseOverTime) -> list[dict[str, str]]:
+def landmark_rows(response: ResponseOverTime) -> list[dict[str, str]]:
+    """Response rates at each landmark, formatted for the report table."""
     rows = []
     for rate in response.rates:
         rows.append(
@@ -209,7 +214,7 @@ def _response_section(report: ProgrammeReport) -> dict[str, Any] | None:
     trajectory_max = max([p.summary.q3 for p in response.trajectory] + [8.0])
     return {
         "window": f"{response.settings.window_days} days",
-        "rates": _landmark_rows(response),
+        "rates": landmark_rows(response),
         "time_in_state": [
             {
                 "state": t.state,
@@ -293,19 +298,16 @@ def _indicator_section(report: ProgrammeReport) -> dict[str, Any] | None:
     end = float(next((t for t in CURVE_TICKS_DAYS if t >= longest), CURVE_TICKS_DAYS[-1]))
     return {
         "n": str(indicators.n),
-        "trm": [_rate_row(f"Day {r.day}", r) for r in indicators.trm],
+        "trm": [rate_row(f"Day {r.day}", r) for r in indicators.trm],
         "survival": [
-            *(_rate_row(f"Overall survival, {_years(r.day)}", r) for r in indicators.os_at),
+            *(rate_row(f"Overall survival, {years(r.day)}", r) for r in indicators.os_at),
+            *(rate_row(f"Progression-free survival, {years(r.day)}", r) for r in indicators.pfs_at),
             *(
-                _rate_row(f"Progression-free survival, {_years(r.day)}", r)
-                for r in indicators.pfs_at
-            ),
-            *(
-                _rate_row(f"Relapse or progression, {_years(r.day)}", r)
+                rate_row(f"Relapse or progression, {years(r.day)}", r)
                 for r in indicators.relapse_at
             ),
             *(
-                _rate_row(f"Secondary autoimmune disease, {_years(r.day)}", r)
+                rate_row(f"Secondary autoimmune disease, {years(r.day)}", r)
                 for r in indicators.secondary_autoimmune_at
             ),
         ],
@@ -328,8 +330,8 @@ def _indicator_section(report: ProgrammeReport) -> dict[str, Any] | None:
         ],
         "severe_terms": [{"term": t, "events": str(n)} for t, n in indicators.severe_by_term],
         "severe_patients": _proportion(indicators.patients_with_severe_event),
-        "survival_chart": _survival_chart(indicators, end),
-        "incidence_chart": _incidence_chart(indicators, report.rows, end),
+        "survival_chart": survival_chart(indicators, end),
+        "incidence_chart": incidence_chart(indicators, report.rows, end),
         "swimmer_chart": Markup(  # noqa: S704 - SVG built from numbers, labels escaped
             swimmer_plot(
                 [

@@ -81,7 +81,8 @@ class _Treated:
     day0: date
 
 
-def _first_course(uow: UnitOfWork, patient: Patient, start: date, end: date) -> _Treated | None:
+def first_course(uow: UnitOfWork, patient: Patient, start: date, end: date) -> _Treated | None:
+    """The patient's first course infused (day 0) in the period, or None."""
     infused = sorted(
         (c for c in uow.courses.find(patient_id=patient.id) if c.day0 and start <= c.day0 <= end),
         key=lambda c: (c.day0, c.id),
@@ -132,7 +133,8 @@ def _benchmark_row(uow: UnitOfWork, treated: _Treated, as_of: date) -> Benchmark
     )
 
 
-def _transplant_row(uow: UnitOfWork, treated: _Treated, label: str, as_of: date) -> TransplantRow:
+def transplant_row(uow: UnitOfWork, treated: _Treated, label: str, as_of: date) -> TransplantRow:
+    """One treated patient's survival, relapse and engraftment times for the indicators."""
     pid, course = treated.patient.id, treated.course
     outcomes = uow.outcomes.find(patient_id=pid)
     death = _first_outcome(outcomes, frozenset({OutcomeKind.DEATH}), treated, as_of)
@@ -188,9 +190,10 @@ def _series(uow: UnitOfWork, treated: _Treated, loinc: str, as_of: date) -> tupl
     )
 
 
-def _response_course(
+def response_course(
     uow: UnitOfWork, treated: _Treated, death_day: int | None, as_of: date
 ) -> PatientResponseCourse:
+    """One treated patient's disease course aligned at day 0, for response over time."""
     pid = treated.patient.id
     assessments = uow.assessments.find(patient_id=pid)
     course = derive_disease_course(
@@ -229,7 +232,8 @@ def _lane(row: TransplantRow, response: PatientResponseCourse) -> SwimmerLane:
     )
 
 
-def _check_period(period_from: date, period_to: date, as_of: date) -> None:
+def check_period(period_from: date, period_to: date, as_of: date) -> None:
+    """Refuse a period that ends before it starts or after ``as_of``."""
     if period_to < period_from:
         raise InvalidValueError(
             "period.to", period_to.isoformat(), f"a date on or after {period_from.isoformat()}"
@@ -252,7 +256,7 @@ def programme_report(
     InvalidValueError
         The period ends before it starts, or ``as_of`` is before the period.
     """
-    _check_period(period_from, period_to, as_of)
+    check_period(period_from, period_to, as_of)
     end = min(period_to, as_of)
     with uow:
         found = uow.centres.find(code=centre_code)
@@ -262,14 +266,14 @@ def programme_report(
         treated = [
             t
             for p in uow.patients.find()
-            if (t := _first_course(uow, p, period_from, end)) is not None
+            if (t := first_course(uow, p, period_from, end)) is not None
         ]
         treated.sort(key=lambda t: (t.day0, t.patient.id))
         pooled = [_benchmark_row(uow, t, as_of) for t in treated]
         ours = [t for t in treated if t.patient.centre_id == centre.id]
-        rows = [_transplant_row(uow, t, f"P{i}", as_of) for i, t in enumerate(ours, start=1)]
+        rows = [transplant_row(uow, t, f"P{i}", as_of) for i, t in enumerate(ours, start=1)]
         courses = [
-            _response_course(uow, t, r.death_day, as_of) for t, r in zip(ours, rows, strict=True)
+            response_course(uow, t, r.death_day, as_of) for t, r in zip(ours, rows, strict=True)
         ]
     return ProgrammeReport(
         centre=centre,

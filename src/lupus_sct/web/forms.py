@@ -53,6 +53,9 @@ def render(
         "user": principal,
         "csrf": csrf_token(secret) if secret and principal else "",
         "may_read": bool(principal and principal.may(Scope.READ)),
+        "may_evidence": bool(
+            principal and (principal.may(Scope.READ) or principal.may(Scope.RESEARCH))
+        ),
         **context,
     }
     return templates.TemplateResponse(request, template, full, status_code=status)

@@ -13,7 +13,7 @@ from lupus_sct.api.context import SESSION_COOKIE, platform_of, session_secret
 from lupus_sct.bootstrap import Platform
 from lupus_sct.domain.sign_in import SESSION_LIFETIME
 from lupus_sct.services import auth
-from lupus_sct.web import pages_clinic, pages_courses
+from lupus_sct.web import pages_analytics, pages_clinic, pages_courses
 from lupus_sct.web.forms import (
     HERE,
     PRELOGIN_COOKIE,
@@ -148,3 +148,4 @@ def mount_web(app: FastAPI, platform: Platform) -> None:
     app.include_router(router)
     app.include_router(pages_clinic.router)
     app.include_router(pages_courses.router)
+    app.include_router(pages_analytics.router)

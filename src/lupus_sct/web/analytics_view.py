@@ -1,0 +1,201 @@
+"""Template contexts of the cohort dashboard and the evidence explorer: formatted text and SVG.
+
+The survival and incidence charts are the programme report's own (``report_rendering``), with a
+``<title>`` and ``<desc>`` added so a screen reader announces what each chart shows; the forest plot
+is :func:`lupus_sct.analytics.meta_analysis.forest_plot.render_forest_plot`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from lupus_sct.analytics.meta_analysis.forest_plot import render_forest_plot
+from lupus_sct.analytics.programme_indicators import ProgrammeIndicators, RateAt, TransplantRow
+from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow
+from lupus_sct.interop.report_rendering import (
+    CURVE_TICKS_DAYS,
+    incidence_chart,
+    interval,
+    landmark_rows,
+    percent,
+    rate_row,
+    survival_chart,
+    years,
+)
+from lupus_sct.services.dashboard_views import CohortDashboard
+from lupus_sct.services.evidence import EvidencePool
+from lupus_sct.services.evidence_explorer import (
+    EXPLORER_MODEL,
+    THERAPY_GROUPS,
+    EvidenceExploration,
+)
+
+
+def titled_svg(svg: str, ident: str, title: str, desc: str) -> Markup:
+    """``svg`` with an accessible name and description (SVG-AAM: ``<title>``, ``<desc>``)."""
+    head, _, rest = svg.partition(">")
+    labelled = (
+        f'{head} aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>{rest}'
+    )
+    return Markup(labelled)  # noqa: S704 - SVG built by report_charts from numbers, text escaped
+
+
+def _read(label: str, rates: tuple[RateAt, ...]) -> str:
+    known = [r for r in rates if not math.isnan(r.estimate)]
+    if not known:
+        return f"{label}: not estimated yet"
+    return "; ".join(
+        f"{label} at {years(r.day)} {percent(r.estimate)} "
+        f"(CI {interval(r.ci_lower, r.ci_upper)}, {r.n_risk} at risk)"
+        for r in known
+    )
+
+
+def _charts(indicators: ProgrammeIndicators, rows: Sequence[TransplantRow]) -> dict[str, Markup]:
+    longest = max(r.follow_up_days for r in rows)
+    end = float(next((t for t in CURVE_TICKS_DAYS if t >= longest), CURVE_TICKS_DAYS[-1]))
+    nrm = ", ".join(f"day {r.day} {percent(r.estimate)}" for r in indicators.trm)
+    n = f"{indicators.n} patients"
+    return {
+        "survival": titled_svg(
+            str(survival_chart(indicators, end)),
+            "survival-chart",
+            "Overall and progression-free survival since day 0 (Kaplan-Meier, 95% band)",
+            f"{n}. {_read('Overall survival', indicators.os_at)}. "
+            f"{_read('Progression-free survival', indicators.pfs_at)}. "
+            "Numbers at risk are listed under the axis.",
+        ),
+        "incidence": titled_svg(
+            str(incidence_chart(indicators, rows, end)),
+            "incidence-chart",
+            "Cumulative incidence of relapse and of non-relapse mortality (competing risks)",
+            f"{n}. {_read('Relapse or progression', indicators.relapse_at)}. "
+            f"Non-relapse mortality: {nrm}. Numbers at risk are listed under the axis.",
+        ),
+    }
+
+
+def dashboard_context(dashboard: CohortDashboard) -> dict[str, Any]:
+    """Everything the dashboard template shows, formatted."""
+    indicators = dashboard.indicators
+    context: dict[str, Any] = {
+        "centres": ", ".join(f"{c.name} ({c.code})" for c in dashboard.centres) or "none",
+        "n_patients": len(dashboard.rows),
+        "therapies": [
+            {
+                "kind": t.kind.value.replace("_", " "),
+                "started": t.started,
+                "infused": t.infused,
+            }
+            for t in dashboard.therapies
+        ],
+        "indicators": None,
+        "rates": landmark_rows(dashboard.response) if dashboard.response else [],
+    }
+    if indicators is not None:
+        charts = _charts(indicators, dashboard.rows)
+        context["indicators"] = {
+            "conf": f"{100.0 * indicators.overall_survival.conf_level:g}%",
+            "survival_chart": charts["survival"],
+            "incidence_chart": charts["incidence"],
+            "survival": [
+                *(rate_row(f"Overall survival, {years(r.day)}", r) for r in indicators.os_at),
+                *(rate_row(f"Non-relapse mortality, day {r.day}", r) for r in indicators.trm),
+                *(
+                    rate_row(f"Relapse or progression, {years(r.day)}", r)
+                    for r in indicators.relapse_at
+                ),
+            ],
+        }
+    return context
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}g}"
+
+
+def evidence_row_view(row: EvidenceRow) -> dict[str, Any]:
+    """One study row with its provenance and, for recalled numbers, the caution."""
+    counts = "" if row.events is None or row.total is None else f"{row.events}/{row.total}"
+    ci = (
+        ""
+        if row.ci_low is None or row.ci_high is None
+        else f"{_number(row.ci_low)} to {_number(row.ci_high)}"
+    )
+    return {
+        "study": row.study_id,
+        "citation": f"{row.first_author} {row.year}, {row.journal}",
+        "source": row.pmid_or_doi,
+        "therapy": row.therapy,
+        "design": row.design,
+        "outcome": row.outcome,
+        "definition": row.definition,
+        "timepoint": _number(row.timepoint_months) or "not stated",
+        "counts": counts or "none",
+        "estimate": _number(row.estimate) or "none",
+        "ci": ci,
+        "provenance": row.provenance.value.replace("_", " "),
+        "caution": MEMORY_CAUTION if row.needs_caution else "",
+        "notes": row.notes,
+    }
+
+
+def _pool_view(pool: EvidencePool, choice_label: str) -> dict[str, Any]:
+    result = pool.result
+    natural = result.back_transformed
+    estimate = natural.estimate if natural else result.estimate
+    lower = natural.ci_lower if natural else result.ci_lower
+    upper = natural.ci_upper if natural else result.ci_upper
+    labels = [f"{r.study_id} ({r.first_author} {r.year})" for r in pool.rows]
+    forest = render_forest_plot(
+        pool.effects,
+        result,
+        labels,
+        cautions=[r.needs_caution for r in pool.rows],
+        title=f"Forest plot: {choice_label}",
+    )
+    pi = ""
+    if natural and natural.pi_lower is not None and natural.pi_upper is not None:
+        pi = interval(natural.pi_lower, natural.pi_upper)
+    return {
+        "k": result.k,
+        "measure": str(result.measure),
+        "model": str(result.model),
+        "estimate": percent(estimate),
+        "ci": interval(lower, upper),
+        "level": f"{round(100 * result.level)}%",
+        "prediction": pi,
+        "i2": f"{result.i2:.0f}%",
+        "tau2": f"{result.tau2:.3f}",
+        "excluded": [{"study": e.row.study_id, "reason": e.reason} for e in pool.excluded],
+        "cautions": pool.cautions,
+        "forest": Markup(forest),  # noqa: S704 - SVG built from numbers by forest_plot, escaped
+    }
+
+
+def evidence_context(exploration: EvidenceExploration) -> dict[str, Any]:
+    """Everything the evidence explorer template shows, formatted."""
+    choice = exploration.choice
+    label = f"{choice.outcome} after {choice.therapy}"
+    return {
+        "choice": choice,
+        "therapy_groups": THERAPY_GROUPS,
+        "therapies": exploration.therapies,
+        "outcomes": exploration.outcomes,
+        "timepoints": [_number(t) for t in exploration.timepoints],
+        "chosen_timepoint": _number(choice.timepoint_months),
+        "studies": sorted({r.study_id for r in exploration.rows}),
+        "rows": [evidence_row_view(r) for r in exploration.rows],
+        "n_caution": sum(1 for r in exploration.rows if r.needs_caution),
+        "caution": MEMORY_CAUTION,
+        "model": str(EXPLORER_MODEL),
+        "pool": _pool_view(exploration.pool, label) if exploration.pool else None,
+        "refusal": exploration.refusal,
+    }
