@@ -158,6 +158,7 @@ class StagedAuditLog:
         self._inner = inner
         self._head: AuditEntry | None = None
         self._drafts: list[AuditDraft] = []
+        self._sealed: list[AuditEntry] = []
 
     def append(self, draft: AuditDraft) -> AuditEntry:
         if self._head is None:
@@ -165,13 +166,16 @@ class StagedAuditLog:
             return self._head
         self._head = seal(draft, seq=self._head.seq + 1, prev_hash=self._head.hash)
         self._drafts.append(draft)
+        self._sealed.append(self._head)
         return self._head
 
     def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
         return [self.append(draft) for draft in drafts]
 
     def entries(self) -> Generator[AuditEntry, None, None]:
-        raise NotImplementedError("the audit log is read after the import is written")
+        """The stored chain followed by the entries sealed in memory and not yet written."""
+        yield from self._inner.entries()
+        yield from self._sealed
 
     def flush(self) -> None:
         """Store the entries sealed in memory (one statement)."""
@@ -179,6 +183,7 @@ class StagedAuditLog:
         if stored and (self._head is None or stored[-1].hash != self._head.hash):
             raise RuntimeError("the audit chain moved during the import; nothing was written")
         self._drafts = []
+        self._sealed = []
 
 
 _STAGED: dict[str, tuple[str, str]] = {  # repository: (entity label, key), in foreign-key order
