@@ -16,11 +16,20 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store import database
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
+
+# Hypothesis: no per-example deadline (a shared CI machine is slow at times), and under CI a
+# derandomised search, so that a run is reproducible; locally the search stays random.
+settings.register_profile("lupus-sct", deadline=None)
+settings.register_profile("lupus-sct-ci", deadline=None, derandomize=True)
+settings.load_profile(
+    "lupus-sct-ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "lupus-sct"
+)
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # a fixed "now" for every write in the tests

@@ -87,8 +87,9 @@ def test_a_rehashed_entry_still_breaks_the_link_of_the_next_one(
     with engine.begin() as connection:
         _drop_protection(connection)
         # A tamperer who also rewrites the hash of entry 2 cannot fix entry 3's link to it.
-        connection.exec_driver_sql(
-            "UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE seq = 2"
+        connection.exec_driver_sql(  # always a different first digit, so the hash changes
+            "UPDATE audit_log SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END "
+            "|| substr(hash, 2) WHERE seq = 2"
         )
     result = verify_audit_trail(SqlUnitOfWork(engine))
     assert result.first_bad_seq == 2
