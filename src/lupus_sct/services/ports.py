@@ -60,7 +60,14 @@ class Repository(Protocol[T]):
 
 
 class AuditLog(Protocol):
-    """Append-only, hash-chained log of every write."""
+    """Append-only, hash-chained log of every write.
+
+    ``head`` gives the sequence number and hash of the last entry (``(0, GENESIS_HASH)`` for an
+    empty log); on a database it takes the audit lock first, so no other writer can append
+    before this transaction ends and entries sealed after that head stay valid until then.
+    """
+
+    def head(self) -> tuple[int, str]: ...
 
     def append(self, draft: AuditDraft) -> AuditEntry: ...
 

@@ -119,12 +119,14 @@ class MemoryAuditLog:
         self._committed = committed
         self.pending: list[AuditEntry] = []
 
+    def head(self) -> tuple[int, str]:
+        """The last entry's (seq, hash), pending ones included."""
+        last = self.pending[-1] if self.pending else self._committed[-1] if self._committed else None
+        return (last.seq, last.hash) if last else (0, GENESIS_HASH)
+
     def append(self, draft: AuditDraft) -> AuditEntry:
-        chain = self._committed + self.pending
-        prev = chain[-1] if chain else None
-        entry = seal(
-            draft, seq=prev.seq + 1 if prev else 1, prev_hash=prev.hash if prev else GENESIS_HASH
-        )
+        seq, prev_hash = self.head()
+        entry = seal(draft, seq=seq + 1, prev_hash=prev_hash)
         self.pending.append(entry)
         return entry
 

@@ -114,6 +114,10 @@ class SqlAuditLog:
         """Forget the chain head: the next append takes the lock and reads it again."""
         self._head = None
 
+    def head(self) -> tuple[int, str]:
+        """The last entry's (seq, hash), read under the audit lock held to the transaction's end."""
+        return self._chain_head()
+
     def _chain_head(self) -> tuple[int, str]:
         if self._head is None:
             if self._conn.dialect.name == "postgresql":

@@ -144,8 +144,8 @@ _KINDS: dict[type, _Kind] = {
         "adverse_events", clinical.record_adverse_event, updates.correct_adverse_event
     ),
 }
-_READERS: dict[str, Callable[[Any, Centre], list[Any]]] = {
-    "Patient": lambda r, centre: list(read_patient(r, centre.id)),
+_READERS: dict[str, Callable[[Any, str], list[Any]]] = {
+    "Patient": lambda r, centre_id: list(read_patient(r, centre_id)),
     "Condition": lambda r, _: [read_condition(r)],
     "EpisodeOfCare": lambda r, _: [read_course(r)],
     "Procedure": lambda r, _: [read_event(r)],
@@ -162,6 +162,33 @@ class _Entry:
     id: str | None
     resource: Any = None
     problem: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReadResource:
+    """One entry of a Bundle read into our records, or the reason it cannot be."""
+
+    position: int  # in the Bundle, from 0
+    resource_type: str
+    id: str | None
+    records: tuple[Any, ...] = ()
+    refusal: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReadBundle:
+    """A Bundle validated and read into our records, nothing looked up or written yet.
+
+    Reading depends only on the Bundle and the centre's id, so it can be done ahead, in another
+    process (every field pickles); the resources are in import order (dependencies first).
+    """
+
+    resources: tuple[ReadResource, ...]
+
+    @property
+    def records(self) -> list[Any]:
+        """Every record of the resources that could be read."""
+        return [record for resource in self.resources for record in resource.records]
 
 
 def load_bundle_json(text: str) -> dict[str, Any]:
@@ -191,27 +218,59 @@ def import_bundle(
     ``uow`` is an entered unit of work; it is committed only when every resource was accepted or
     updated and ``dry_run`` is false, and rolled back otherwise.
     """
-    centres = uow.centres.find(code=centre_code)
-    if not centres:
-        raise UnknownCentreError(centre_code)
-    entries = sorted(_parse_entries(bundle), key=_rank)
-    readings = {e.position: _read(e, centres[0]) for e in entries}
+    centre = find_centre(uow, centre_code)
+    read = read_bundle(bundle, centre.id)
     staged = StagedUnitOfWork(uow)
-    staged.staged("centres").remember(centres[0])
-    _prefetch(staged, [r for r in readings.values() if not isinstance(r, ResourceOutcome)])
-    outcomes = {
-        e.position: _import_entry(staged, e, readings[e.position], centres[0], by=by, now=now)
-        for e in entries
-    }
-    ordered = tuple(outcomes[position] for position in sorted(outcomes))
-    clean = all(o.status is not ImportStatus.REFUSED for o in ordered)
+    staged.staged("centres").remember(centre)
+    prefetch(staged, read.records)
+    outcomes = apply_bundle(staged, read, centre, by=by, now=now)
+    clean = all(o.status is not ImportStatus.REFUSED for o in outcomes)
     if clean:
         staged.flush()  # also on a dry run, so that the store's own constraints are checked
     if clean and not dry_run:
         uow.commit()
     else:
         uow.rollback()
-    return ImportReport(ordered, written=clean and not dry_run, dry_run=dry_run)
+    return ImportReport(outcomes, written=clean and not dry_run, dry_run=dry_run)
+
+
+def find_centre(uow: UnitOfWork, centre_code: str) -> Centre:
+    """The centre a Bundle is imported into, or :class:`UnknownCentreError`."""
+    centres = uow.centres.find(code=centre_code)
+    if not centres:
+        raise UnknownCentreError(centre_code)
+    return centres[0]
+
+
+def read_bundle(bundle: dict[str, Any], centre_id: str) -> ReadBundle:
+    """Validate every resource of ``bundle`` and read it into our records (pure).
+
+    Raises :class:`BundleError` when the Bundle itself (not one of its resources) is invalid.
+    """
+    read = []
+    for entry in sorted(_parse_entries(bundle), key=_rank):
+        reading = _read(entry, centre_id)
+        if isinstance(reading, ResourceOutcome):
+            read.append(
+                ReadResource(entry.position, entry.resource_type, entry.id, (), reading.reason)
+            )
+        else:
+            read.append(ReadResource(entry.position, entry.resource_type, entry.id, tuple(reading)))
+    return ReadBundle(tuple(read))
+
+
+def apply_bundle(
+    uow: UnitOfWork, read: ReadBundle, centre: Centre, *, by: str, now: datetime
+) -> tuple[ResourceOutcome, ...]:
+    """Run the use cases for every read resource in ``uow``; the outcomes in Bundle order.
+
+    Nothing is committed or rolled back here: a refused resource leaves the others' writes in
+    ``uow``, and the caller must not keep them (roll back, or restore a staged checkpoint).
+    """
+    outcomes = {
+        r.position: _import_resource(uow, r, centre, by=by, now=now) for r in read.resources
+    }
+    return tuple(outcomes[position] for position in sorted(outcomes))
 
 
 def _rank(entry: _Entry) -> tuple[int, int]:
@@ -282,20 +341,20 @@ def _refused(entry: _Entry, reason: str) -> ResourceOutcome:
     return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.REFUSED, reason)
 
 
-def _read(entry: _Entry, centre: Centre) -> list[Any] | ResourceOutcome:
+def _read(entry: _Entry, centre_id: str) -> list[Any] | ResourceOutcome:
     """The records of one resource, or its refusal."""
     if entry.problem:
         return _refused(entry, entry.problem)
     try:
-        return _READERS[entry.resource_type](entry.resource, centre)
+        return _READERS[entry.resource_type](entry.resource, centre_id)
     except (DomainError, ServiceError) as exc:
         return _refused(entry, str(exc))
 
 
-def _prefetch(uow: StagedUnitOfWork, readings: list[list[Any]]) -> None:
-    """Read with one query per table the stored records the import will look at."""
+def prefetch(uow: StagedUnitOfWork, records: list[Any]) -> None:
+    """Read with one query per table the stored records an import of ``records`` looks at."""
     wanted: dict[str, set[str]] = {name: set() for name in ("patients", "courses")}
-    for record in (r for records in readings for r in records):
+    for record in records:
         wanted.setdefault(_KINDS[type(record)].repo_name, set()).add(record.id)
         if not isinstance(record, Patient | CourseEvent):
             wanted["patients"].add(record.patient_id)
@@ -305,28 +364,22 @@ def _prefetch(uow: StagedUnitOfWork, readings: list[list[Any]]) -> None:
         uow.staged(name).prefetch(ids)
 
 
-def _import_entry(
-    uow: UnitOfWork,
-    entry: _Entry,
-    reading: list[Any] | ResourceOutcome,
-    centre: Centre,
-    *,
-    by: str,
-    now: datetime,
+def _import_resource(
+    uow: UnitOfWork, read: ReadResource, centre: Centre, *, by: str, now: datetime
 ) -> ResourceOutcome:
-    if isinstance(reading, ResourceOutcome):
-        return reading
+    if read.refusal:
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.REFUSED, read.refusal)
     try:
         results = []
-        for record in reading:
+        for record in read.records:
             _check_centre(uow, record, centre)
             results.append(_write(uow, record, by=by, now=now))
     except (DomainError, ServiceError) as exc:
-        return _refused(entry, str(exc))
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.REFUSED, str(exc))
     if all(r == "added" for r in results):
-        return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.ACCEPTED)
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.ACCEPTED)
     reason = "unchanged: nothing written" if all(r == "unchanged" for r in results) else ""
-    return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.UPDATED, reason)
+    return ResourceOutcome(read.resource_type, read.id, ImportStatus.UPDATED, reason)
 
 
 def _check_centre(uow: UnitOfWork, record: Any, centre: Centre) -> None:

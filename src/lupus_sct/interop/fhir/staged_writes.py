@@ -11,7 +11,10 @@ they would inside the transaction. :meth:`StagedUnitOfWork.flush` then writes, i
 transaction, the new records of each table with one multi-row INSERT (in foreign-key order), the
 corrections one by one in the order they were made (each still refused by the store when its
 version has moved on), and the audit entries with one multi-row INSERT. Nothing reaches the store
-before ``flush``, so a refused import has nothing to undo.
+before ``flush``, so a refused import has nothing to undo. Several Bundles can share one
+:class:`StagedUnitOfWork` (and so one transaction): :meth:`StagedUnitOfWork.checkpoint` before a
+Bundle and :meth:`StagedUnitOfWork.restore` when it is refused forget exactly that Bundle's
+writes and audit entries, and the next Bundle goes on as if it had never been tried.
 
 Records read from memory are those read in this transaction: another writer's change in between
 is caught, as before, by the version check of a correction or by the store's constraints when
@@ -52,6 +55,7 @@ class StagedRepository(Generic[T]):
         self._added: list[T] = []  # as first added (version 1)
         self._corrections: list[T] = []  # each correction as asked (at the version it read)
         self._queries: dict[Hashable, list[T]] = {}
+        self._journal: list[tuple[str, T | None]] = []  # (id, its latest version before a write)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Read the records among ``ids`` not read yet, with one query."""
@@ -70,6 +74,7 @@ class StagedRepository(Generic[T]):
         if self._exists(item_id):
             raise ValueError(f"duplicate {self._label} id {item_id!r}")
         stored: T = dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        self._journal.append((item_id, None))
         self._current[item_id] = stored
         self._added.append(stored)
         return stored
@@ -97,6 +102,7 @@ class StagedRepository(Generic[T]):
         if self.get(item_id).version != read_version:  # type: ignore[attr-defined]
             raise StaleWriteError(self._label, item_id, read_version)
         stored: T = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
+        self._journal.append((item_id, self._current.get(item_id)))
         self._current[item_id] = stored
         self._corrections.append(item)
         return stored
@@ -116,6 +122,22 @@ class StagedRepository(Generic[T]):
         )
         return [found[i] for i in sorted(found)]
 
+    def checkpoint(self) -> tuple[int, int, int]:
+        """A mark of what is staged now, for :meth:`restore`."""
+        return len(self._journal), len(self._added), len(self._corrections)
+
+    def restore(self, mark: tuple[int, int, int]) -> None:
+        """Forget the writes staged since ``mark`` (reads stay cached: they are the store's)."""
+        journal, added, corrections = mark
+        while len(self._journal) > journal:
+            item_id, previous = self._journal.pop()
+            if previous is None:
+                del self._current[item_id]
+            else:
+                self._current[item_id] = previous
+        del self._added[added:]
+        del self._corrections[corrections:]
+
     def flush_additions(self) -> None:
         """Store the added records (one statement)."""
         self._inner.add_many(self._added)
@@ -126,6 +148,7 @@ class StagedRepository(Generic[T]):
         for item in self._corrections:
             self._inner.update(item)
         self._corrections = []
+        self._journal = []
 
     def _exists(self, item_id: str) -> bool:
         if item_id in self._current:
@@ -148,26 +171,30 @@ def _matches(item: Any, field: str, value: Any) -> bool:
 class StagedAuditLog:
     """Audit entries sealed as they are appended and stored together by :meth:`flush`.
 
-    The first entry is stored at once, which takes the store's audit lock (held to the end of the
-    transaction) and gives the chain head; the others are sealed after it in memory, and the
-    store seals them again when they are written: :meth:`flush` refuses to go on if the two
-    chains differ.
+    The first append reads the store's chain head, which takes the store's audit lock (held to
+    the end of the transaction); the entries are sealed after it in memory, and the store seals
+    them again when they are written: :meth:`flush` refuses to go on if the two chains differ.
     """
 
     def __init__(self, inner: AuditLog) -> None:
         self._inner = inner
-        self._head: AuditEntry | None = None
+        self._base: tuple[int, str] | None = None  # the store's head, read once
         self._drafts: list[AuditDraft] = []
         self._sealed: list[AuditEntry] = []
 
+    def head(self) -> tuple[int, str]:
+        if self._sealed:
+            return self._sealed[-1].seq, self._sealed[-1].hash
+        if self._base is None:
+            self._base = self._inner.head()
+        return self._base
+
     def append(self, draft: AuditDraft) -> AuditEntry:
-        if self._head is None:
-            self._head = self._inner.append(draft)
-            return self._head
-        self._head = seal(draft, seq=self._head.seq + 1, prev_hash=self._head.hash)
+        seq, prev_hash = self.head()
+        entry = seal(draft, seq=seq + 1, prev_hash=prev_hash)
         self._drafts.append(draft)
-        self._sealed.append(self._head)
-        return self._head
+        self._sealed.append(entry)
+        return entry
 
     def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
         return [self.append(draft) for draft in drafts]
@@ -177,11 +204,21 @@ class StagedAuditLog:
         yield from self._inner.entries()
         yield from self._sealed
 
+    def checkpoint(self) -> int:
+        """A mark of the entries appended so far, for :meth:`restore`."""
+        return len(self._drafts)
+
+    def restore(self, mark: int) -> None:
+        """Forget the entries appended since ``mark``."""
+        del self._drafts[mark:]
+        del self._sealed[mark:]
+
     def flush(self) -> None:
         """Store the entries sealed in memory (one statement)."""
         stored = self._inner.append_many(self._drafts)
-        if stored and (self._head is None or stored[-1].hash != self._head.hash):
+        if stored and stored[-1].hash != self._sealed[-1].hash:
             raise RuntimeError("the audit chain moved during the import; nothing was written")
+        self._base = (stored[-1].seq, stored[-1].hash) if stored else self._base
         self._drafts = []
         self._sealed = []
 
@@ -235,6 +272,18 @@ class StagedUnitOfWork:
     def staged(self, name: str) -> StagedRepository[Any]:
         """The staged repository ``name`` (an attribute of :class:`UnitOfWork`)."""
         return self._staged[name]
+
+    def checkpoint(self) -> dict[str, Any]:
+        """A mark of everything staged now, for :meth:`restore`."""
+        mark: dict[str, Any] = {name: repo.checkpoint() for name, repo in self._staged.items()}
+        mark["audit"] = self._audit.checkpoint()
+        return mark
+
+    def restore(self, mark: dict[str, Any]) -> None:
+        """Forget every write and audit entry staged since ``mark``."""
+        for name, repo in self._staged.items():
+            repo.restore(mark[name])
+        self._audit.restore(mark["audit"])
 
     def flush(self) -> None:
         """Write everything staged into the caller's transaction (not committed)."""
