@@ -1,4 +1,5 @@
-"""Contract of the batch methods (``add_many``, ``get_many``, ``append_many``) on every store.
+"""Contract of the batch methods (``add_many``, ``get_many``, ``find_in``, ``append_many``) and
+of the audit head on every store.
 
 The same tests run against the in-memory fake, SQLite and PostgreSQL (the ``backend`` fixture):
 a batch stores what one-by-one calls would store, reads back equal, and is all or nothing.
@@ -12,7 +13,13 @@ from collections.abc import Callable
 import pytest
 
 from lupus_sct.domain.people import Centre
-from lupus_sct.services.audit import AuditAction, AuditDraft, timestamp, verify_chain
+from lupus_sct.services.audit import (
+    GENESIS_HASH,
+    AuditAction,
+    AuditDraft,
+    timestamp,
+    verify_chain,
+)
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre
 
@@ -76,6 +83,35 @@ def test_get_many_returns_the_stored_records_by_id_and_leaves_out_unknown_ids(
         found = uow.centres.get_many(["c-002", "missing", "c-000", "c-002"])
         assert uow.centres.get_many([]) == []
     assert found == [stored[0], stored[2]]
+
+
+def test_find_in_returns_the_records_whose_field_is_any_of_the_values_by_id(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        stored = uow.centres.add_many(_centres(4))
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.centres.find_in("code", ["C003", "nope", "C001", "C003"])
+        assert uow.centres.find_in("code", []) == []
+        assert uow.centres.find_in("country", ["GB"]) == uow.centres.find(country="GB")
+    assert found == [stored[1], stored[3]]
+
+
+def test_head_is_the_last_entry_and_does_not_append(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        assert uow.audit.head() == (0, GENESIS_HASH)
+        seed_centre(uow)
+        uow.commit()
+    with uow_factory() as uow:
+        last = list(uow.audit.entries())[-1]
+        assert uow.audit.head() == (last.seq, last.hash)
+        appended = uow.audit.append(_draft("a"))
+        assert uow.audit.head() == (appended.seq, appended.hash)
+        assert appended.prev_hash == last.hash
+        uow.commit()
+    with uow_factory() as uow:
+        assert list(uow.audit.entries())[-1] == appended
 
 
 def test_append_many_continues_the_chain_exactly_as_appends_one_by_one_would(

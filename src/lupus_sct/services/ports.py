@@ -43,7 +43,9 @@ class Repository(Protocol[T]):
     version it was read at, and refuses it with :class:`StaleWriteError` when the stored version
     has moved on. Both return the record as stored. ``add_many`` stores new records at version 1
     in one statement and ``get_many`` reads the stored ones among ``ids`` in one query (ordered
-    by id; ids not stored are left out).
+    by id; ids not stored are left out). ``find`` gives the records whose fields equal the
+    values given and ``find_in`` those whose ``field`` equals any of ``values``, with one query
+    (both ordered by id; an enum matches its value).
     """
 
     def add(self, item: T) -> T: ...
@@ -57,6 +59,8 @@ class Repository(Protocol[T]):
     def update(self, item: T) -> T: ...
 
     def find(self, **equals: Any) -> list[T]: ...
+
+    def find_in(self, field: str, values: Iterable[Any]) -> list[T]: ...
 
 
 class AuditLog(Protocol):

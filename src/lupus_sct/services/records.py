@@ -12,6 +12,7 @@ import enum
 import json
 import types
 import typing
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -24,20 +25,32 @@ MISSING_KEY = "missing"
 
 def to_record(value: Any) -> Any:
     """Encode a domain value (dataclass, enum, date, tuple, dict...) as JSON-safe data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_record(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Missing):
-        return {MISSING_KEY: value.value}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [to_record(v) for v in value]
-    if isinstance(value, dict):
-        return {str(to_record(k)): to_record(v) for k, v in value.items()}
+    encoder: Callable[[Any], Any] = _encoder(type(value))  # type: ignore[arg-type]
+    return encoder(value)
+
+
+@cache
+def _encoder(kind: type) -> Callable[[Any], Any]:
+    """How :func:`to_record` encodes a value of type ``kind`` (worked out once per type)."""
+    if dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        return lambda value: {name: to_record(getattr(value, name)) for name in names}
+    if issubclass(kind, Missing):
+        return lambda value: {MISSING_KEY: value.value}
+    if issubclass(kind, enum.Enum):
+        return lambda value: value.value
+    if issubclass(kind, datetime):
+        return lambda value: value.astimezone(UTC).isoformat()
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    if issubclass(kind, tuple | list):
+        return lambda value: [to_record(v) for v in value]
+    if issubclass(kind, dict):
+        return lambda value: {str(to_record(k)): to_record(v) for k, v in value.items()}
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
 
 

@@ -92,6 +92,11 @@ class MemoryRepository(Generic[T]):
         rows = sorted(self._current().items())
         return [item for _, item in rows if all(_matches(item, k, v) for k, v in equals.items())]
 
+    def find_in(self, field: str, values: Iterable[Any]) -> list[T]:
+        wanted = list(values)
+        rows = sorted(self._current().items())
+        return [item for _, item in rows if any(_matches(item, field, v) for v in wanted)]
+
     def check(self) -> None:
         for item_id, (expected, _) in self.pending.items():
             stored = self._committed.get(item_id)
@@ -121,7 +126,9 @@ class MemoryAuditLog:
 
     def head(self) -> tuple[int, str]:
         """The last entry's (seq, hash), pending ones included."""
-        last = self.pending[-1] if self.pending else self._committed[-1] if self._committed else None
+        last = (
+            self.pending[-1] if self.pending else self._committed[-1] if self._committed else None
+        )
         return (last.seq, last.hash) if last else (0, GENESIS_HASH)
 
     def append(self, draft: AuditDraft) -> AuditEntry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 from collections.abc import Generator, Iterable, Sequence
@@ -43,12 +44,13 @@ class SqlRepository(Generic[T]):
 
         One executemany of a statement compiled once (a multi-row ``VALUES`` list would be
         compiled again for every batch size): psycopg 3 sends it in pipeline mode, one round
-        trip; SQLite runs it in-process.
+        trip; SQLite runs it in-process. The records are returned without reading them back
+        (the row mapping round-trips exactly: tests/integration/test_repository_contract.py).
         """
         rows = [{**to_row(self._entity, item), "version": 1} for item in items]
         if rows:
             self._conn.execute(sa.insert(self._table), rows)
-        return [self._load(row) for row in rows]
+        return [dataclasses.replace(item, version=1) for item in items]  # type: ignore[type-var]
 
     def get_many(self, ids: Iterable[str]) -> list[T]:
         """The stored records among ``ids``, by id, with one ``IN (...)`` query."""
@@ -83,6 +85,21 @@ class SqlRepository(Generic[T]):
         query = sa.select(self._table)
         for field, value in equals.items():
             query = query.where(self._column_condition(field, value))
+        rows = self._conn.execute(query.order_by(self._key)).mappings()
+        return [self._load(row) for row in rows]
+
+    def find_in(self, field: str, values: Iterable[Any]) -> list[T]:
+        """The records whose ``field`` is one of ``values``, with one ``IN (...)`` query.
+
+        A tri-state field's missing reasons are not matched (:meth:`find` matches them).
+        """
+        given = list(values)
+        if any(isinstance(v, Missing) for v in given):
+            raise ValueError(f"find_in({field!r}) cannot match a missing value; use find")
+        wanted = sorted({v.value if isinstance(v, enum.Enum) else v for v in given})
+        if not wanted:
+            return []
+        query = sa.select(self._table).where(self._table.c[field].in_(wanted))
         rows = self._conn.execute(query.order_by(self._key)).mappings()
         return [self._load(row) for row in rows]
 
@@ -153,7 +170,8 @@ class SqlAuditLog:
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         query = sa.select(audit_log).order_by(audit_log.c.seq)
-        with self._conn.execution_options(yield_per=1000).execute(query) as result:
+        # Per statement: Connection.execution_options() would change every later statement too.
+        with self._conn.execute(query, execution_options={"yield_per": 1000}) as result:
             yield from (self._entry(row) for row in result.mappings())
 
     @staticmethod

@@ -362,6 +362,13 @@ def prefetch(uow: StagedUnitOfWork, records: list[Any]) -> None:
             wanted["courses"].add(record.course_id)
     for name, ids in wanted.items():
         uow.staged(name).prefetch(ids)
+    # The queries of the use cases' checks: is the pseudonym free, the events of the course.
+    uow.staged("patients").prefetch_find(
+        "pseudonym", {r.pseudonym for r in records if isinstance(r, Patient)}
+    )
+    uow.staged("course_events").prefetch_find(
+        "course_id", {r.course_id for r in records if isinstance(r, CourseEvent)}
+    )
 
 
 def _import_resource(

@@ -56,6 +56,9 @@ class StagedRepository(Generic[T]):
         self._corrections: list[T] = []  # each correction as asked (at the version it read)
         self._queries: dict[Hashable, list[T]] = {}
         self._journal: list[tuple[str, T | None]] = []  # (id, its latest version before a write)
+        # For each tuple of fields a query has used: field values -> ids among the records in
+        # ``_current`` (kept up to date by add and update, dropped by restore).
+        self._indexes: dict[tuple[str, ...], dict[tuple[Any, ...], set[str]]] = {}
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Read the records among ``ids`` not read yet, with one query."""
@@ -76,6 +79,7 @@ class StagedRepository(Generic[T]):
         stored: T = dataclasses.replace(item, version=1)  # type: ignore[type-var]
         self._journal.append((item_id, None))
         self._current[item_id] = stored
+        self._reindex(item_id, None, stored)
         self._added.append(stored)
         return stored
 
@@ -102,8 +106,10 @@ class StagedRepository(Generic[T]):
         if self.get(item_id).version != read_version:  # type: ignore[attr-defined]
             raise StaleWriteError(self._label, item_id, read_version)
         stored: T = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
-        self._journal.append((item_id, self._current.get(item_id)))
+        previous = self._current.get(item_id)
+        self._journal.append((item_id, previous))
         self._current[item_id] = stored
+        self._reindex(item_id, previous, stored)
         self._corrections.append(item)
         return stored
 
@@ -115,12 +121,51 @@ class StagedRepository(Generic[T]):
             for row in rows:
                 self.remember(row)
         found = {self._id(r): r for r in rows if self._id(r) not in self._current}
-        found.update(
-            (i, r)
-            for i, r in self._current.items()
-            if all(_matches(r, field, value) for field, value in equals.items())
-        )
+        fields = tuple(sorted(equals))
+        wanted = tuple(_plain(equals[f]) for f in fields)
+        if all(isinstance(v, Hashable) for v in wanted):
+            ids = self._index(fields).get(wanted, set())
+            found.update((i, self._current[i]) for i in ids)
+        else:
+            found.update(
+                (i, r)
+                for i, r in self._current.items()
+                if all(_plain(getattr(r, f)) == v for f, v in zip(fields, wanted, strict=True))
+            )
         return [found[i] for i in sorted(found)]
+
+    def find_in(self, field: str, values: Iterable[Any]) -> list[T]:
+        found: dict[str, T] = {}
+        for value in values:
+            found.update((self._id(r), r) for r in self.find(**{field: value}))
+        return [found[i] for i in sorted(found)]
+
+    def prefetch_find(self, field: str, values: Iterable[Any]) -> None:
+        """Answer later ``find(field=value)`` for each of ``values`` from one query now."""
+        wanted = {v for v in values if ((field, v),) not in self._queries}
+        if not wanted:
+            return
+        rows = self._inner.find_in(field, wanted)
+        by_plain = {_plain(v): v for v in wanted}
+        for value in wanted:
+            self._queries[((field, value),)] = []
+        for row in rows:
+            self.remember(row)
+            self._queries[((field, by_plain[_plain(getattr(row, field))]),)].append(row)
+
+    def _index(self, fields: tuple[str, ...]) -> dict[tuple[Any, ...], set[str]]:
+        index = self._indexes.get(fields)
+        if index is None:
+            index = self._indexes[fields] = {}
+            for item_id, item in self._current.items():
+                index.setdefault(_key(item, fields), set()).add(item_id)
+        return index
+
+    def _reindex(self, item_id: str, previous: T | None, current: T) -> None:
+        for fields, index in self._indexes.items():
+            if previous is not None:
+                index[_key(previous, fields)].discard(item_id)
+            index.setdefault(_key(current, fields), set()).add(item_id)
 
     def checkpoint(self) -> tuple[int, int, int]:
         """A mark of what is staged now, for :meth:`restore`."""
@@ -137,6 +182,7 @@ class StagedRepository(Generic[T]):
                 self._current[item_id] = previous
         del self._added[added:]
         del self._corrections[corrections:]
+        self._indexes.clear()  # rebuilt from ``_current`` by the next query
 
     def flush_additions(self) -> None:
         """Store the added records (one statement)."""
@@ -161,11 +207,13 @@ class StagedRepository(Generic[T]):
         return item_id
 
 
-def _matches(item: Any, field: str, value: Any) -> bool:
-    actual = getattr(item, field)
-    if isinstance(actual, enum.Enum) and not isinstance(value, enum.Enum):
-        return bool(actual.value == value)
-    return bool(actual == value)
+def _plain(value: Any) -> Any:
+    """A queried or stored value as compared by ``find`` (an enum member by its value)."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _key(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(_plain(getattr(item, field)) for field in fields)
 
 
 class StagedAuditLog:

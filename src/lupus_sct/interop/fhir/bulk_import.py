@@ -1,0 +1,253 @@
+"""Import many FHIR R4 Bundles (files or parsed JSON): each all or nothing, many per transaction.
+
+References
+----------
+FHIR R4 transaction rule (hl7.org/fhir/R4/http.html#transaction), applied to every Bundle as in
+:mod:`.bundle_import`.
+
+Notes
+-----
+The result is the one of importing the Bundles one after the other, each with
+:func:`~lupus_sct.interop.fhir.bundle_import.import_bundle` in a transaction of its own: a Bundle
+with a refused resource leaves nothing, later Bundles see what earlier ones wrote, and each gets
+its own report. Three things make it faster:
+
+- Reading (JSON, fhir.resources validation, mapping to our records) depends only on the Bundle
+  and the centre, so it is done ahead of the writes by ``workers`` worker processes (forked from
+  a server process that has already imported the models), a bounded number of files ahead.
+- Bundles are written in batches of about ``batch_resources`` resources per transaction: the
+  stored records of a whole batch are read with one query per table, and a batch is written
+  with one INSERT per table and one for the audit entries. A refused Bundle's staged writes and
+  audit entries are forgotten (checkpoint and restore) before the next Bundle is tried.
+- If the store refuses a batch when it is written (a constraint, or another writer's change in
+  between), the batch is rolled back and its Bundles are imported again one per transaction, so
+  the failure is reported against the Bundle that caused it and the others are written.
+
+A batch is committed as a whole, so an import killed part way keeps the batches committed before
+it and nothing of the rest; each Bundle is still all or nothing. A dry run keeps every batch
+staged (later Bundles see earlier ones), checks it against the store and rolls it back.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import dataclasses
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lupus_sct.interop.fhir.bundle_import import (
+    BundleError,
+    ImportReport,
+    ImportStatus,
+    ReadBundle,
+    apply_bundle,
+    find_centre,
+    import_bundle,
+    load_bundle_json,
+    prefetch,
+    read_bundle,
+)
+from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
+from lupus_sct.services.ports import UnitOfWork
+
+DEFAULT_BATCH_RESOURCES = 2_000  # per transaction; measured in docs/performance.md
+_FILES_PER_TASK = 8  # Bundles read by a worker per task (fewer round trips to the pool)
+_TASKS_AHEAD_PER_WORKER = 4  # bounds the memory held by Bundles read but not yet written
+
+BundleSource = Path | Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BundleResult:
+    """What became of one Bundle: its report, or why it could not be read as a Bundle."""
+
+    source: str  # the file, or "bundle N" (from 1) for Bundles given as parsed JSON
+    report: ImportReport | None
+    problem: str = ""  # set when the file is not a readable Bundle (nothing of it written)
+
+    @property
+    def written(self) -> bool:
+        """Whether the Bundle's resources were written."""
+        return self.report is not None and self.report.written
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: source, written, problem and the outcome of every resource."""
+        outcomes = [o.as_dict() for o in self.report.outcomes] if self.report else []
+        return {
+            "source": self.source,
+            "written": self.written,
+            "problem": self.problem,
+            "resources": outcomes,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Read:
+    index: int  # in the sources
+    source: str
+    read: ReadBundle | None
+    problem: str = ""
+
+
+def import_bundles(
+    open_uow: Callable[[], UnitOfWork],
+    sources: Sequence[BundleSource],
+    *,
+    centre_code: str,
+    by: str,
+    now: datetime,
+    dry_run: bool = False,
+    workers: int = 0,
+    batch_resources: int = DEFAULT_BATCH_RESOURCES,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[BundleResult]:
+    """Import ``sources`` in order into the centre ``centre_code``; a result per Bundle, in order.
+
+    ``open_uow`` opens a new (not yet entered) unit of work per transaction. ``workers`` is the
+    number of reading processes (0: read in this process). ``progress`` is called with the
+    number of Bundles finished after each batch. Raises
+    :class:`~lupus_sct.interop.fhir.bundle_import.UnknownCentreError` before reading anything
+    when the centre does not exist.
+    """
+    if batch_resources < 1:
+        raise ValueError(f"batch_resources must be at least 1, not {batch_resources}")
+    with open_uow() as uow:
+        centre = find_centre(uow, centre_code)
+    reads = _read_all(sources, centre.id, workers)
+    for batch in _batches(reads, batch_resources):
+        yield from _import_batch(
+            open_uow, batch, sources, centre_code, by=by, now=now, dry_run=dry_run
+        )
+        if progress is not None:
+            progress(len(batch))
+
+
+def read_source(source: BundleSource, index: int, centre_id: str) -> _Read:
+    """Read one Bundle (a file or parsed JSON) into our records; never raises for bad input."""
+    name = str(source) if isinstance(source, Path) else f"bundle {index + 1}"
+    try:
+        if isinstance(source, Path):
+            data: Mapping[str, Any] = load_bundle_json(source.read_text(encoding="utf-8"))
+        else:
+            data = source
+        return _Read(index, name, read_bundle(dict(data), centre_id))
+    except OSError as exc:
+        return _Read(index, name, None, f"cannot read the file: {exc.strerror}")
+    except UnicodeDecodeError as exc:
+        problem = f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        return _Read(index, name, None, problem)
+    except BundleError as exc:
+        return _Read(index, name, None, str(exc))
+
+
+def _read_chunk(chunk: list[tuple[int, BundleSource]], centre_id: str) -> list[_Read]:
+    return [read_source(source, index, centre_id) for index, source in chunk]
+
+
+def _read_all(sources: Sequence[BundleSource], centre_id: str, workers: int) -> Iterator[_Read]:
+    indexed = list(enumerate(sources))
+    chunks = [indexed[i : i + _FILES_PER_TASK] for i in range(0, len(indexed), _FILES_PER_TASK)]
+    if workers <= 0 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield from _read_chunk(chunk, centre_id)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: collections.deque[concurrent.futures.Future[list[_Read]]] = collections.deque()
+        queue = iter(chunks)
+        for chunk in queue:
+            pending.append(pool.submit(_read_chunk, chunk, centre_id))
+            if len(pending) >= workers * _TASKS_AHEAD_PER_WORKER:
+                break
+        while pending:
+            done = pending.popleft().result()
+            next_chunk = next(queue, None)
+            if next_chunk is not None:
+                pending.append(pool.submit(_read_chunk, next_chunk, centre_id))
+            yield from done
+
+
+def _batches(reads: Iterable[_Read], batch_resources: int) -> Iterator[list[_Read]]:
+    batch: list[_Read] = []
+    size = 0
+    for read in reads:
+        batch.append(read)
+        size += len(read.read.resources) if read.read else 0
+        if size >= batch_resources:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _import_batch(
+    open_uow: Callable[[], UnitOfWork],
+    batch: list[_Read],
+    sources: Sequence[BundleSource],
+    centre_code: str,
+    *,
+    by: str,
+    now: datetime,
+    dry_run: bool,
+) -> list[BundleResult]:
+    with open_uow() as uow:
+        centre = find_centre(uow, centre_code)
+        staged = StagedUnitOfWork(uow)
+        staged.staged("centres").remember(centre)
+        prefetch(staged, [record for item in batch if item.read for record in item.read.records])
+        results = []
+        for item in batch:
+            if item.read is None:
+                results.append(BundleResult(item.source, None, item.problem))
+                continue
+            mark = staged.checkpoint()
+            outcomes = apply_bundle(staged, item.read, centre, by=by, now=now)
+            clean = all(o.status is not ImportStatus.REFUSED for o in outcomes)
+            if not clean:
+                staged.restore(mark)
+            report = ImportReport(outcomes, written=clean and not dry_run, dry_run=dry_run)
+            results.append(BundleResult(item.source, report))
+        if len(batch) == 1:
+            staged.flush()  # a store error propagates, as from import_bundle
+        else:
+            try:
+                staged.flush()
+            except Exception:  # retried Bundle by Bundle below, where it is raised again
+                uow.rollback()
+                return [
+                    _import_alone(
+                        open_uow, item, sources[item.index], centre_code, by, now, dry_run
+                    )
+                    for item in batch
+                ]
+        if dry_run:
+            uow.rollback()
+        else:
+            uow.commit()
+    return results
+
+
+def _import_alone(
+    open_uow: Callable[[], UnitOfWork],
+    item: _Read,
+    source: BundleSource,
+    centre_code: str,
+    by: str,
+    now: datetime,
+    dry_run: bool,
+) -> BundleResult:
+    if item.read is None:
+        return BundleResult(item.source, None, item.problem)
+    data = (
+        load_bundle_json(source.read_text(encoding="utf-8"))
+        if isinstance(source, Path)
+        else dict(source)
+    )
+    with open_uow() as uow:
+        report = import_bundle(uow, data, centre_code=centre_code, by=by, now=now, dry_run=dry_run)
+    return BundleResult(item.source, report)
