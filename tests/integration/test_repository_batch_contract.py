@@ -21,6 +21,7 @@ from lupus_sct.services.audit import (
     verify_chain,
 )
 from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.store.sql import COPY_MIN_ROWS
 from support import ACTOR, NOW, seed_centre
 
 UowFactory = Callable[[], UnitOfWork]
@@ -71,6 +72,29 @@ def test_add_many_with_a_stored_id_stores_none_of_the_batch(uow_factory: UowFact
         uow.centres.add_many(batch)
     with uow_factory() as uow:
         assert [c.id for c in uow.centres.find()] == [first.id]
+
+
+def test_a_large_batch_is_stored_and_read_back_equal_and_is_still_all_or_nothing(
+    uow_factory: UowFactory,
+) -> None:
+    # From COPY_MIN_ROWS rows PostgreSQL takes the COPY path (store/sql.py insert_rows).
+    assert COPY_MIN_ROWS <= 120
+    with uow_factory() as uow:
+        stored = uow.centres.add_many(_centres(120))
+        entries = uow.audit.append_many([_draft(c.id) for c in stored])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.centres.get_many(c.id for c in stored) == stored
+        assert list(uow.audit.entries())[-120:] == entries
+        assert verify_chain(uow.audit.entries()).intact
+    clash = [
+        dataclasses.replace(c, id=f"n-{n:03d}", code=f"N{n:03d}") for n, c in enumerate(stored)
+    ]
+    clash[-1] = dataclasses.replace(clash[-1], id=stored[0].id)
+    with uow_factory() as uow, pytest.raises(Exception):  # noqa: B017, PT011 - store-specific
+        uow.centres.add_many(clash)
+    with uow_factory() as uow:
+        assert len(uow.centres.find()) == 120
 
 
 def test_get_many_returns_the_stored_records_by_id_and_leaves_out_unknown_ids(

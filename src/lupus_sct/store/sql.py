@@ -9,6 +9,7 @@ from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+import psycopg
 import sqlalchemy as sa
 
 from lupus_sct.domain.missing import Missing
@@ -42,14 +43,11 @@ class SqlRepository(Generic[T]):
     def add_many(self, items: Sequence[T]) -> list[T]:
         """Store new records at version 1 with one batched INSERT.
 
-        One executemany of a statement compiled once (a multi-row ``VALUES`` list would be
-        compiled again for every batch size): psycopg 3 sends it in pipeline mode, one round
-        trip; SQLite runs it in-process. The records are returned without reading them back
-        (the row mapping round-trips exactly: tests/integration/test_repository_contract.py).
+        See :func:`insert_rows`. The records are returned without reading them back (the row
+        mapping round-trips exactly: tests/integration/test_repository_contract.py).
         """
         rows = [{**to_row(self._entity, item), "version": 1} for item in items]
-        if rows:
-            self._conn.execute(sa.insert(self._table), rows)
+        insert_rows(self._conn, self._table, rows)
         return [dataclasses.replace(item, version=1) for item in items]  # type: ignore[type-var]
 
     def get_many(self, ids: Iterable[str]) -> list[T]:
@@ -164,7 +162,7 @@ class SqlAuditLog:
             entry = seal(draft, seq=seq, prev_hash=prev_hash)
             prev_hash = entry.hash
             entries.append(entry)
-        self._conn.execute(sa.insert(audit_log), [_audit_row(e) for e in entries])
+        insert_rows(self._conn, audit_log, [_audit_row(e) for e in entries])
         self._head = (seq, prev_hash)
         return entries
 
@@ -189,6 +187,45 @@ class SqlAuditLog:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
         )
+
+
+COPY_MIN_ROWS = 50  # from this many rows, PostgreSQL gets COPY instead of an executemany
+
+
+def insert_rows(connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) in the caller's transaction.
+
+    PostgreSQL gets ``COPY ... FROM STDIN`` from :data:`COPY_MIN_ROWS` rows (one statement
+    streamed by psycopg, a fraction of the server work of a row-by-row INSERT; values pass through
+    each column type's bind processor, as SQLAlchemy would, and integrity errors are raised as
+    SQLAlchemy's ``IntegrityError``). Otherwise one executemany of a statement compiled once (a
+    multi-row ``VALUES`` list would be compiled again for every batch size), sent by psycopg 3
+    in pipeline mode, or run in-process by SQLite.
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
+        connection.execute(sa.insert(table), rows)
+        return
+    dialect = connection.dialect
+    names = list(rows[0])
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    quote = dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    if not connection.in_transaction():
+        connection.begin()
+    driver = connection.connection.driver_connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(
+                    [
+                        value if process is None or value is None else process(value)
+                        for process, value in zip(processors, (row[n] for n in names), strict=True)
+                    ]
+                )
+    except psycopg.errors.IntegrityError as exc:
+        raise sa.exc.IntegrityError(statement, None, exc) from exc
 
 
 def _audit_row(entry: AuditEntry) -> dict[str, Any]:

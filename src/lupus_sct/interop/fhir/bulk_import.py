@@ -52,11 +52,12 @@ from lupus_sct.interop.fhir.bundle_import import (
     read_bundle,
 )
 from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
+from lupus_sct.interop.fhir.validation import ElementCache
 from lupus_sct.services.ports import UnitOfWork
 
 DEFAULT_BATCH_RESOURCES = 2_000  # per transaction; measured in docs/performance.md
 _FILES_PER_TASK = 8  # Bundles read by a worker per task (fewer round trips to the pool)
-_TASKS_AHEAD_PER_WORKER = 4  # bounds the memory held by Bundles read but not yet written
+_TASKS_AHEAD_PER_WORKER = 32  # bounds the memory held by Bundles read but not yet written
 
 BundleSource = Path | Mapping[str, Any]
 
@@ -126,7 +127,9 @@ def import_bundles(
             progress(len(batch))
 
 
-def read_source(source: BundleSource, index: int, centre_id: str) -> _Read:
+def read_source(
+    source: BundleSource, index: int, centre_id: str, elements: ElementCache | None = None
+) -> _Read:
     """Read one Bundle (a file or parsed JSON) into our records; never raises for bad input."""
     name = str(source) if isinstance(source, Path) else f"bundle {index + 1}"
     try:
@@ -134,7 +137,7 @@ def read_source(source: BundleSource, index: int, centre_id: str) -> _Read:
             data: Mapping[str, Any] = load_bundle_json(source.read_text(encoding="utf-8"))
         else:
             data = source
-        return _Read(index, name, read_bundle(dict(data), centre_id))
+        return _Read(index, name, read_bundle(dict(data), centre_id, elements))
     except OSError as exc:
         return _Read(index, name, None, f"cannot read the file: {exc.strerror}")
     except UnicodeDecodeError as exc:
@@ -144,16 +147,27 @@ def read_source(source: BundleSource, index: int, centre_id: str) -> _Read:
         return _Read(index, name, None, str(exc))
 
 
-def _read_chunk(chunk: list[tuple[int, BundleSource]], centre_id: str) -> list[_Read]:
-    return [read_source(source, index, centre_id) for index, source in chunk]
+_worker_elements: ElementCache | None = None  # a worker process's cache, kept between tasks
+
+
+def _read_chunk(
+    chunk: list[tuple[int, BundleSource]], centre_id: str, elements: ElementCache | None = None
+) -> list[_Read]:
+    global _worker_elements  # one cache per worker process, for its lifetime
+    if elements is None:
+        if _worker_elements is None:
+            _worker_elements = ElementCache()
+        elements = _worker_elements
+    return [read_source(source, index, centre_id, elements) for index, source in chunk]
 
 
 def _read_all(sources: Sequence[BundleSource], centre_id: str, workers: int) -> Iterator[_Read]:
     indexed = list(enumerate(sources))
     chunks = [indexed[i : i + _FILES_PER_TASK] for i in range(0, len(indexed), _FILES_PER_TASK)]
     if workers <= 0 or len(chunks) <= 1:
+        elements = ElementCache()
         for chunk in chunks:
-            yield from _read_chunk(chunk, centre_id)
+            yield from _read_chunk(chunk, centre_id, elements)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])

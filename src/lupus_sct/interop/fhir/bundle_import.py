@@ -31,7 +31,6 @@ from datetime import datetime
 from typing import Any
 
 import pydantic
-from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from lupus_sct.domain.adverse_events import AdverseEvent
@@ -49,6 +48,7 @@ from lupus_sct.interop.fhir.medications import read_medication
 from lupus_sct.interop.fhir.observations import read_observation
 from lupus_sct.interop.fhir.people import read_condition, read_patient
 from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
+from lupus_sct.interop.fhir.validation import ElementCache
 from lupus_sct.services import clinical_records as clinical
 from lupus_sct.services import record_updates as updates
 from lupus_sct.services.errors import NotFoundError, ServiceError
@@ -242,13 +242,17 @@ def find_centre(uow: UnitOfWork, centre_code: str) -> Centre:
     return centres[0]
 
 
-def read_bundle(bundle: dict[str, Any], centre_id: str) -> ReadBundle:
+def read_bundle(
+    bundle: dict[str, Any], centre_id: str, elements: ElementCache | None = None
+) -> ReadBundle:
     """Validate every resource of ``bundle`` and read it into our records (pure).
 
-    Raises :class:`BundleError` when the Bundle itself (not one of its resources) is invalid.
+    ``elements`` keeps validated elements for the next Bundles of the same import. Raises
+    :class:`BundleError` when the Bundle itself (not one of its resources) is invalid.
     """
+    elements = elements if elements is not None else ElementCache()
     read = []
-    for entry in sorted(_parse_entries(bundle), key=_rank):
+    for entry in sorted(_parse_entries(bundle, elements), key=_rank):
         reading = _read(entry, centre_id)
         if isinstance(reading, ResourceOutcome):
             read.append(
@@ -282,7 +286,7 @@ def _rank(entry: _Entry) -> tuple[int, int]:
     return order, entry.position
 
 
-def _parse_entries(bundle: dict[str, Any]) -> list[_Entry]:
+def _parse_entries(bundle: dict[str, Any], elements: ElementCache) -> list[_Entry]:
     raw_entries = bundle.get("entry") or []
     if not isinstance(raw_entries, list):
         raise BundleError("Bundle.entry must be a list")
@@ -294,7 +298,8 @@ def _parse_entries(bundle: dict[str, Any]) -> list[_Entry]:
     entries = []
     seen: dict[tuple[str, str], int] = {}
     for position, raw in enumerate(raw_entries):
-        entry = _parse_entry(position, raw.get("resource") if isinstance(raw, dict) else None)
+        resource = raw.get("resource") if isinstance(raw, dict) else None
+        entry = _parse_entry(position, resource, elements)
         key = (entry.resource_type, entry.id or "")
         if not entry.problem and key in seen:
             entry = dataclasses.replace(
@@ -309,7 +314,7 @@ def _without_resource(entry: Any) -> Any:
     return {k: v for k, v in entry.items() if k != "resource"} if isinstance(entry, dict) else entry
 
 
-def _parse_entry(position: int, resource: Any) -> _Entry:
+def _parse_entry(position: int, resource: Any, elements: ElementCache) -> _Entry:
     if not isinstance(resource, dict):
         return _Entry(position, "(none)", None, problem="the entry has no resource")
     resource_type = str(resource.get("resourceType", "(none)"))
@@ -324,7 +329,7 @@ def _parse_entry(position: int, resource: Any) -> _Entry:
             position, resource_type, None, problem="a resource needs an id (kept as our record id)"
         )
     try:
-        model = get_fhir_model_class(resource_type).model_validate(resource)
+        model = elements.validate(resource)
     except pydantic.ValidationError as exc:
         return _Entry(position, resource_type, resource_id, problem=_summary(exc))
     return _Entry(position, resource_type, resource_id, resource=model)

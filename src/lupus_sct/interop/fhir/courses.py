@@ -29,6 +29,7 @@ engraftment and discharge are not exported.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from typing import Any
 
@@ -216,7 +217,7 @@ def _decode_details(kind: EventKind, extensions: list[Any]) -> EventDetails:
 
 
 def _decode_record(cls: type, extensions: list[Any]) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     record: dict[str, Any] = {}
     for extension in extensions:
         annotation = hints.get(extension.url)
@@ -230,6 +231,11 @@ def _decode_record(cls: type, extensions: list[Any]) -> dict[str, Any]:
         else:
             record[extension.url] = value
     return record
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def _decode_value(annotation: Any, extension: Any) -> Any:
