@@ -5,11 +5,17 @@ and are registered on the same two apps here.
 
 The import report is printed as JSON (one object per resource: resourceType, id, status, reason)
 and a summary line goes to standard error. Refused resources mean nothing was written: exit 2.
+Several files (or folders of ``*.json`` files) are imported with
+:func:`~lupus_sct.interop.fhir.bulk_import.import_bundles`, each Bundle all or nothing, with a
+progress bar; the report is then one object per Bundle (source, written, problem, resources),
+and exit 2 when any Bundle was not written.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +32,7 @@ from lupus_sct.interop.fhir import (
     import_bundle,
     load_bundle_json,
 )
+from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, BundleResult, import_bundles
 from lupus_sct.services.errors import NotFoundError
 
 CLI_ACTOR = "system:cli"
@@ -52,13 +59,98 @@ export_app.command("deidentified")(interop_tables.export_deidentified)
 
 @import_app.command("fhir")
 def import_fhir(
-    bundle: Annotated[Path, typer.Argument(metavar="BUNDLE.json", help="A FHIR R4 Bundle.")],
+    bundles: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="BUNDLE.json...",
+            help="FHIR R4 Bundles: files, or folders whose *.json files (at any depth) are read.",
+        ),
+    ],
     centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every resource; write nothing.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Processes reading Bundles ahead (several files only; default: cores - 1).",
+        ),
+    ] = None,
+    batch_resources: Annotated[
+        int,
+        typer.Option(
+            "--batch-resources", min=1, help="Resources per transaction (several files only)."
+        ),
+    ] = DEFAULT_BATCH_RESOURCES,
 ) -> None:
-    """Import a FHIR R4 Bundle: every resource is written, or none."""
+    """Import FHIR R4 Bundles: for each Bundle, every resource is written, or none."""
+    if len(bundles) == 1 and not bundles[0].is_dir():
+        _import_one(bundles[0], centre, dry_run)
+        return
+    files = _bundle_files(bundles)
+    if workers is None:
+        workers = max((os.cpu_count() or 1) - 1, 1)
+    with (
+        open_platform() as platform,
+        typer.progressbar(
+            length=len(files), label=f"importing {len(files)} Bundles", file=sys.stderr
+        ) as bar,
+    ):
+        try:
+            results = list(
+                import_bundles(
+                    platform.uow,
+                    files,
+                    centre_code=centre,
+                    by=CLI_ACTOR,
+                    now=platform.clock.now(),
+                    dry_run=dry_run,
+                    workers=workers,
+                    batch_resources=batch_resources,
+                    progress=bar.update,
+                )
+            )
+        except NotFoundError as exc:
+            raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
+    typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    typer.echo(_bulk_summary(results, dry_run), err=True)
+    failed = [r for r in results if r.report is None or r.report.refused]
+    if failed:
+        raise CliError(
+            f"{len(failed)} of {len(results)} Bundles not written (first: {failed[0].source})",
+            EXIT_INVALID_INPUT,
+        )
+
+
+def _bundle_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.json") if p.is_file())
+            if not found:
+                raise CliError(f"{path}: no *.json files in this folder", EXIT_INVALID_INPUT)
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CliError(f"cannot read {path}: no such file or folder", EXIT_INVALID_INPUT)
+    return files
+
+
+def _bulk_summary(results: list[BundleResult], dry_run: bool) -> str:
+    unreadable = sum(r.report is None for r in results)
+    refused = sum(r.report is not None and bool(r.report.refused) for r in results)
+    clean = len(results) - unreadable - refused
+    verb = "would be written (dry run, nothing written)" if dry_run else "written"
+    return (
+        f"{len(results)} Bundles: {clean} {verb}, {refused} with refused resources "
+        f"(nothing of them written), {unreadable} not readable as a Bundle"
+    )
+
+
+def _import_one(bundle: Path, centre: str, dry_run: bool) -> None:
     try:
         data = load_bundle_json(bundle.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -24,8 +24,9 @@ its own report. Three things make it faster:
   the failure is reported against the Bundle that caused it and the others are written.
 
 A batch is committed as a whole, so an import killed part way keeps the batches committed before
-it and nothing of the rest; each Bundle is still all or nothing. A dry run keeps every batch
-staged (later Bundles see earlier ones), checks it against the store and rolls it back.
+it and nothing of the rest; each Bundle is still all or nothing. A dry run writes every batch
+into one transaction (later Bundles see earlier ones, the store's constraints are checked) and
+rolls it back.
 """
 
 from __future__ import annotations
@@ -118,11 +119,12 @@ def import_bundles(
         raise ValueError(f"batch_resources must be at least 1, not {batch_resources}")
     with open_uow() as uow:
         centre = find_centre(uow, centre_code)
-    reads = _read_all(sources, centre.id, workers)
-    for batch in _batches(reads, batch_resources):
-        yield from _import_batch(
-            open_uow, batch, sources, centre_code, by=by, now=now, dry_run=dry_run
-        )
+    batches = _batches(_read_all(sources, centre.id, workers), batch_resources)
+    if dry_run:
+        yield from _dry_run(open_uow, batches, centre_code, by=by, now=now, progress=progress)
+        return
+    for batch in batches:
+        yield from _import_batch(open_uow, batch, sources, centre_code, by=by, now=now)
         if progress is not None:
             progress(len(batch))
 
@@ -199,6 +201,29 @@ def _batches(reads: Iterable[_Read], batch_resources: int) -> Iterator[list[_Rea
         yield batch
 
 
+def _stage(
+    uow: UnitOfWork, batch: list[_Read], centre_code: str, *, by: str, now: datetime, dry_run: bool
+) -> tuple[StagedUnitOfWork, list[BundleResult]]:
+    """Run the use cases for every Bundle of ``batch``; a refused Bundle's writes are dropped."""
+    centre = find_centre(uow, centre_code)
+    staged = StagedUnitOfWork(uow)
+    staged.staged("centres").remember(centre)
+    prefetch(staged, [record for item in batch if item.read for record in item.read.records])
+    results = []
+    for item in batch:
+        if item.read is None:
+            results.append(BundleResult(item.source, None, item.problem))
+            continue
+        mark = staged.checkpoint()
+        outcomes = apply_bundle(staged, item.read, centre, by=by, now=now)
+        clean = all(o.status is not ImportStatus.REFUSED for o in outcomes)
+        if not clean:
+            staged.restore(mark)
+        report = ImportReport(outcomes, written=clean and not dry_run, dry_run=dry_run)
+        results.append(BundleResult(item.source, report))
+    return staged, results
+
+
 def _import_batch(
     open_uow: Callable[[], UnitOfWork],
     batch: list[_Read],
@@ -207,25 +232,9 @@ def _import_batch(
     *,
     by: str,
     now: datetime,
-    dry_run: bool,
 ) -> list[BundleResult]:
     with open_uow() as uow:
-        centre = find_centre(uow, centre_code)
-        staged = StagedUnitOfWork(uow)
-        staged.staged("centres").remember(centre)
-        prefetch(staged, [record for item in batch if item.read for record in item.read.records])
-        results = []
-        for item in batch:
-            if item.read is None:
-                results.append(BundleResult(item.source, None, item.problem))
-                continue
-            mark = staged.checkpoint()
-            outcomes = apply_bundle(staged, item.read, centre, by=by, now=now)
-            clean = all(o.status is not ImportStatus.REFUSED for o in outcomes)
-            if not clean:
-                staged.restore(mark)
-            report = ImportReport(outcomes, written=clean and not dry_run, dry_run=dry_run)
-            results.append(BundleResult(item.source, report))
+        staged, results = _stage(uow, batch, centre_code, by=by, now=now, dry_run=False)
         if len(batch) == 1:
             staged.flush()  # a store error propagates, as from import_bundle
         else:
@@ -234,16 +243,35 @@ def _import_batch(
             except Exception:  # retried Bundle by Bundle below, where it is raised again
                 uow.rollback()
                 return [
-                    _import_alone(
-                        open_uow, item, sources[item.index], centre_code, by, now, dry_run
-                    )
+                    _import_alone(open_uow, item, sources[item.index], centre_code, by, now)
                     for item in batch
                 ]
-        if dry_run:
-            uow.rollback()
-        else:
-            uow.commit()
+        uow.commit()
     return results
+
+
+def _dry_run(
+    open_uow: Callable[[], UnitOfWork],
+    batches: Iterable[list[_Read]],
+    centre_code: str,
+    *,
+    by: str,
+    now: datetime,
+    progress: Callable[[int], None] | None,
+) -> Iterator[BundleResult]:
+    """Every batch written into one transaction that is rolled back at the end.
+
+    Later Bundles see earlier ones as they would in the import; a store error propagates, as
+    from a dry run of :func:`~lupus_sct.interop.fhir.bundle_import.import_bundle`.
+    """
+    with open_uow() as uow:
+        for batch in batches:
+            staged, results = _stage(uow, batch, centre_code, by=by, now=now, dry_run=True)
+            staged.flush()
+            yield from results
+            if progress is not None:
+                progress(len(batch))
+        uow.rollback()
 
 
 def _import_alone(
@@ -253,7 +281,6 @@ def _import_alone(
     centre_code: str,
     by: str,
     now: datetime,
-    dry_run: bool,
 ) -> BundleResult:
     if item.read is None:
         return BundleResult(item.source, None, item.problem)
@@ -263,5 +290,5 @@ def _import_alone(
         else dict(source)
     )
     with open_uow() as uow:
-        report = import_bundle(uow, data, centre_code=centre_code, by=by, now=now, dry_run=dry_run)
+        report = import_bundle(uow, data, centre_code=centre_code, by=by, now=now)
     return BundleResult(item.source, report)
