@@ -112,3 +112,60 @@ def test_an_unknown_centre_or_an_unreadable_file_is_one_line_and_exit_2(
     wrong = runner.invoke(import_app, ["fhir", str(not_a_bundle), "--centre", "NWU"])
     assert isinstance(wrong.exception, CliError)
     assert "not a FHIR Bundle" in str(wrong.exception)
+
+
+def _more_bundles(folder: Path, count: int) -> list[Path]:
+    source = MemoryDatabase()
+    with MemoryUnitOfWork(source) as uow:
+        centre = seed_centre(uow)
+        ids = [seed_full_record(uow, centre).id for _ in range(count)]
+        uow.commit()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with MemoryUnitOfWork(source) as uow:
+        for index, patient_id in enumerate(ids):
+            paths.append(folder / f"{index:02d}.json")
+            paths[-1].write_text(bundle_json(export_patient_bundle(uow, patient_id)), "utf-8")
+    return paths
+
+
+def test_a_folder_of_bundles_is_imported_with_a_report_per_bundle(
+    database_file: Path, tmp_path: Path
+) -> None:
+    paths = _more_bundles(tmp_path / "bundles" / "nested", 3)
+    result = CliRunner().invoke(
+        import_app, ["fhir", str(tmp_path / "bundles"), "--centre", "NWU", "--workers", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [line["source"] for line in report] == [str(p) for p in paths]
+    assert all(line["written"] and len(line["resources"]) == 26 for line in report)
+    assert "importing 3 Bundles" in result.stderr
+    assert "3 Bundles: 3 written, 0 with refused resources" in result.stderr
+
+
+def test_several_files_with_a_bad_one_write_the_others_and_exit_2(
+    database_file: Path, tmp_path: Path
+) -> None:
+    good = _more_bundles(tmp_path / "in", 2)
+    bad = tmp_path / "in" / "bad.json"
+    bad.write_text('{"resourceType": "Bundle", "entry": "not a list"}', encoding="utf-8")
+    args = ["fhir", str(good[0]), str(bad), str(good[1]), "--centre", "NWU", "--workers", "1"]
+    result = CliRunner().invoke(import_app, args)
+    assert isinstance(result.exception, CliError)
+    assert result.exception.code == EXIT_INVALID_INPUT
+    assert f"1 of 3 Bundles not written (first: {bad})" in str(result.exception)
+    report = json.loads(result.stdout)
+    assert [line["written"] for line in report] == [True, False, True]
+    assert "Bundle.entry must be a list" in report[1]["problem"]
+    dry = CliRunner().invoke(import_app, [*args[:2], str(good[1]), "--centre", "NWU", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2 would be written (dry run, nothing written)" in dry.stderr
+    assert {r["status"] for line in json.loads(dry.stdout) for r in line["resources"]} == {
+        "updated"
+    }
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = CliRunner().invoke(import_app, ["fhir", str(empty), "--centre", "NWU"])
+    assert isinstance(nothing.exception, CliError)
+    assert "no *.json files in this folder" in str(nothing.exception)
