@@ -72,8 +72,19 @@ def _comparable_errors(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def _types(value: Any) -> Any:
+    """The model class of ``value`` and of every nested element, field by field."""
+    if isinstance(value, FHIRAbstractModel):
+        fields = {name: _types(getattr(value, name)) for name in type(value).model_fields}
+        return type(value), fields
+    if isinstance(value, list):
+        return [_types(item) for item in value]
+    return type(value)
+
+
 def _assert_same_model(got: FHIRAbstractModel, expected: FHIRAbstractModel) -> None:
     assert type(got) is type(expected)
+    assert _types(got) == _types(expected)  # e.g. an Age is not handed over as a Quantity
     assert got.model_dump(mode="json") == expected.model_dump(mode="json")
     assert got.model_dump_json() == expected.model_dump_json()  # also 1 vs 1.0, key order
 
@@ -417,6 +428,21 @@ def test_values_equal_in_python_but_not_in_json_are_not_taken_for_one_another() 
         )
     # the library itself tells them apart (so the comparisons above were not trivial)
     assert [repr(o) for o in outputs] == ["1", "1.0", "'ValidationError'", "1", "1.0"]
+
+
+def test_the_same_content_under_two_element_models_keeps_the_model_of_each_field() -> None:
+    """The same JSON object is an Age in Condition.onsetAge and a Quantity in valueQuantity."""
+    years = {"value": 40, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+    condition = _mutated("condition", lambda r: (r.pop("onsetDateTime"), r.update(onsetAge=years)))
+    observation = _mutated(OBSERVATION, lambda r: r.update(valueQuantity=years))
+    cache = ElementCache()
+    for resource in [condition, observation, condition, observation]:
+        _assert_same_model(cache.validate(resource), _reference(resource))
+    assert type(cache.validate(condition).onsetAge) is type(_reference(condition).onsetAge)
+    assert type(cache.validate(observation).valueQuantity) is type(
+        _reference(observation).valueQuantity
+    )
+    assert type(_reference(condition).onsetAge) is not type(_reference(observation).valueQuantity)
 
 
 # -- capacity --------------------------------------------------------------------------------

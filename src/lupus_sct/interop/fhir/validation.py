@@ -17,6 +17,10 @@ so only new content is validated. The outcome is the model the library builds fr
 (tests/unit/interop/test_fhir_validation.py compares the two on every resource type we read).
 Any failure falls back to validating the untouched resource, so a refusal carries the library's
 own message and location.
+
+The models returned share their cached elements (the same ``code`` object in every creatinine
+of the import), so they are read-only by contract: the importer's readers only read them. A
+change to one (the R4B models allow assignment) would show in later resources of the same cache.
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ class ElementCache:
         self._models: dict[tuple[type, str], FHIRAbstractModel] = {}
 
     def validate(self, resource: dict[str, Any]) -> FHIRAbstractModel:
-        """The fhir.resources model of ``resource`` (by its resourceType).
+        """The fhir.resources model of ``resource`` (by its resourceType); read-only (see above).
 
-        Raises :class:`pydantic.ValidationError` (or the library's own ``KeyError`` for an unknown
-        resource type) exactly as ``model_validate`` on the untouched resource does.
+        Raises :class:`pydantic.ValidationError` exactly as ``model_validate`` on the untouched
+        resource does; an unknown resourceType raises the library's ``ValueError`` and a missing
+        one ``KeyError`` (the importer checks both before calling).
         """
         model_class = get_fhir_model_class(resource["resourceType"])
         try:
