@@ -21,5 +21,6 @@ def test_the_fhir_import_benchmark_runs_and_prints_its_ratio(postgres_server: st
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "input: 2 Bundles, 52 resources (synthetic)" in completed.stdout
+    assert "input: 2 Bundle files, 52 resources (synthetic)" in completed.stdout
     assert "ratio a/b (PostgreSQL vs SQLite):" in completed.stdout
+    assert "ratio a/c (bulk vs one Bundle per transaction):" in completed.stdout

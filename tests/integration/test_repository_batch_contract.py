@@ -17,6 +17,7 @@ from lupus_sct.services.audit import (
     GENESIS_HASH,
     AuditAction,
     AuditDraft,
+    seal,
     timestamp,
     verify_chain,
 )
@@ -136,6 +137,30 @@ def test_head_is_the_last_entry_and_does_not_append(uow_factory: UowFactory) -> 
         uow.commit()
     with uow_factory() as uow:
         assert list(uow.audit.entries())[-1] == appended
+
+
+def test_append_sealed_stores_entries_sealed_after_the_head_and_refuses_others(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        seed_centre(uow)
+        uow.commit()
+    with uow_factory() as uow:
+        seq, prev = uow.audit.head()
+        first = seal(_draft("a"), seq=seq + 1, prev_hash=prev)
+        second = seal(_draft("b"), seq=seq + 2, prev_hash=first.hash)
+        uow.audit.append_sealed([first, second])
+        uow.audit.append_sealed([])
+        assert uow.audit.head() == (second.seq, second.hash)
+        uow.commit()
+    with uow_factory() as uow:
+        assert list(uow.audit.entries())[-2:] == [first, second]
+        assert verify_chain(uow.audit.entries()).intact
+        stale = seal(_draft("c"), seq=first.seq + 1, prev_hash=first.hash)  # forks after "a"
+        with pytest.raises(ValueError, match=f"audit entry {stale.seq} does not follow entry"):
+            uow.audit.append_sealed([stale])
+    with uow_factory() as uow:
+        assert list(uow.audit.entries())[-1] == second
 
 
 def test_append_many_continues_the_chain_exactly_as_appends_one_by_one_would(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -132,6 +132,23 @@ def seal(draft: AuditDraft, *, seq: int, prev_hash: str) -> AuditEntry:
         prev_hash=prev_hash,
         hash=entry_hash(seq, content, prev_hash),
     )
+
+
+def check_links(head: tuple[int, str], entries: Sequence[AuditEntry]) -> None:
+    """Refuse ``entries`` (sealed elsewhere) unless they continue the chain at ``head`` in order.
+
+    Raises ``ValueError`` naming the first entry whose sequence number or previous hash does not
+    follow; the hashes themselves are the sealer's (:func:`seal`), checked by
+    :func:`verify_chain`.
+    """
+    seq, prev_hash = head
+    for entry in entries:
+        if entry.seq != seq + 1 or entry.prev_hash != prev_hash:
+            raise ValueError(
+                f"audit entry {entry.seq} does not follow entry {seq} of the chain "
+                "(the chain moved since it was sealed); nothing was written"
+            )
+        seq, prev_hash = entry.seq, entry.hash
 
 
 def verify_chain(entries: Iterable[AuditEntry]) -> ChainVerification:

@@ -77,6 +77,10 @@ class AuditLog(Protocol):
 
     def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]: ...
 
+    def append_sealed(self, entries: Sequence[AuditEntry]) -> None:
+        """Store entries sealed after :meth:`head` (``services.audit.check_links`` refusals)."""
+        ...
+
     def entries(self) -> Generator[AuditEntry, None, None]: ...
 
 

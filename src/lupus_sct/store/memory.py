@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from lupus_sct.services.audit import GENESIS_HASH, AuditDraft, AuditEntry, seal
+from lupus_sct.services.audit import GENESIS_HASH, AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.store.repository_set import REPOSITORY_NAMES, RepositorySet
 from lupus_sct.store.schema import ENTITIES
@@ -140,6 +140,11 @@ class MemoryAuditLog:
     def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
         """Seal ``drafts`` in order at the end of the chain."""
         return [self.append(draft) for draft in drafts]
+
+    def append_sealed(self, entries: Sequence[AuditEntry]) -> None:
+        """Keep entries the caller sealed after :meth:`head`, if they follow it."""
+        check_links(self.head(), entries)
+        self.pending.extend(entries)
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         yield from self._committed + self.pending

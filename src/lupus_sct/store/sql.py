@@ -13,7 +13,14 @@ import psycopg
 import sqlalchemy as sa
 
 from lupus_sct.domain.missing import Missing
-from lupus_sct.services.audit import GENESIS_HASH, AuditAction, AuditDraft, AuditEntry, seal
+from lupus_sct.services.audit import (
+    GENESIS_HASH,
+    AuditAction,
+    AuditDraft,
+    AuditEntry,
+    check_links,
+    seal,
+)
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.services.records import canonical_json
 from lupus_sct.store.repository_set import RepositorySet
@@ -48,7 +55,10 @@ class SqlRepository(Generic[T]):
         """
         rows = [{**to_row(self._entity, item), "version": 1} for item in items]
         insert_rows(self._conn, self._table, rows)
-        return [dataclasses.replace(item, version=1) for item in items]  # type: ignore[type-var]
+        return [
+            item if getattr(item, "version", None) == 1 else dataclasses.replace(item, version=1)  # type: ignore[type-var]
+            for item in items
+        ]
 
     def get_many(self, ids: Iterable[str]) -> list[T]:
         """The stored records among ``ids``, by id, with one ``IN (...)`` query."""
@@ -165,6 +175,14 @@ class SqlAuditLog:
         insert_rows(self._conn, audit_log, [_audit_row(e) for e in entries])
         self._head = (seq, prev_hash)
         return entries
+
+    def append_sealed(self, entries: Sequence[AuditEntry]) -> None:
+        """Store entries the caller sealed after :meth:`head`, if they follow it (one INSERT)."""
+        if not entries:
+            return
+        check_links(self._chain_head(), entries)
+        insert_rows(self._conn, audit_log, [_audit_row(e) for e in entries])
+        self._head = (entries[-1].seq, entries[-1].hash)
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         query = sa.select(audit_log).order_by(audit_log.c.seq)

@@ -36,7 +36,7 @@ from lupus_sct.domain.diagnosis import Diagnosis
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.people import Centre, Patient, PatientIdentity
-from lupus_sct.services.audit import AuditDraft, AuditEntry, seal
+from lupus_sct.services.audit import AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.services.ports import AuditLog, Repository, UnitOfWork
 
@@ -220,14 +220,14 @@ class StagedAuditLog:
     """Audit entries sealed as they are appended and stored together by :meth:`flush`.
 
     The first append reads the store's chain head, which takes the store's audit lock (held to
-    the end of the transaction); the entries are sealed after it in memory, and the store seals
-    them again when they are written: :meth:`flush` refuses to go on if the two chains differ.
+    the end of the transaction); the entries are sealed after it in memory and :meth:`flush`
+    hands them to the store sealed (``append_sealed``), which refuses them unless they still
+    follow its head.
     """
 
     def __init__(self, inner: AuditLog) -> None:
         self._inner = inner
         self._base: tuple[int, str] | None = None  # the store's head, read once
-        self._drafts: list[AuditDraft] = []
         self._sealed: list[AuditEntry] = []
 
     def head(self) -> tuple[int, str]:
@@ -240,12 +240,15 @@ class StagedAuditLog:
     def append(self, draft: AuditDraft) -> AuditEntry:
         seq, prev_hash = self.head()
         entry = seal(draft, seq=seq + 1, prev_hash=prev_hash)
-        self._drafts.append(draft)
         self._sealed.append(entry)
         return entry
 
     def append_many(self, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
         return [self.append(draft) for draft in drafts]
+
+    def append_sealed(self, entries: Sequence[AuditEntry]) -> None:
+        check_links(self.head(), entries)
+        self._sealed.extend(entries)
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         """The stored chain followed by the entries sealed in memory and not yet written."""
@@ -254,20 +257,18 @@ class StagedAuditLog:
 
     def checkpoint(self) -> int:
         """A mark of the entries appended so far, for :meth:`restore`."""
-        return len(self._drafts)
+        return len(self._sealed)
 
     def restore(self, mark: int) -> None:
         """Forget the entries appended since ``mark``."""
-        del self._drafts[mark:]
         del self._sealed[mark:]
 
     def flush(self) -> None:
         """Store the entries sealed in memory (one statement)."""
-        stored = self._inner.append_many(self._drafts)
-        if stored and stored[-1].hash != self._sealed[-1].hash:
-            raise RuntimeError("the audit chain moved during the import; nothing was written")
-        self._base = (stored[-1].seq, stored[-1].hash) if stored else self._base
-        self._drafts = []
+        if not self._sealed:
+            return
+        self._inner.append_sealed(self._sealed)
+        self._base = (self._sealed[-1].seq, self._sealed[-1].hash)
         self._sealed = []
 
 
