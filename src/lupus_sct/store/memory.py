@@ -46,9 +46,15 @@ class MemoryRepository(Generic[T]):
         merged.update({k: item for k, (_, item) in self.pending.items()})
         return merged
 
+    def _lookup(self, item_id: str) -> Any:
+        """The record as this unit of work sees it, or None (without copying the table)."""
+        if item_id in self.pending:
+            return self.pending[item_id][1]
+        return self._committed.get(item_id)
+
     def add(self, item: T) -> T:
         item_id = getattr(item, self._key)
-        if item_id in self._current():
+        if self._lookup(item_id) is not None:
             raise ValueError(f"duplicate {self._name} id {item_id!r}")
         stored = dataclasses.replace(item, version=1)  # type: ignore[type-var]
         self.pending[item_id] = (None, stored)
@@ -56,25 +62,23 @@ class MemoryRepository(Generic[T]):
 
     def add_many(self, items: Sequence[T]) -> list[T]:
         """Store new records at version 1 (all or none: a duplicate id stores nothing)."""
-        current = self._current()
         seen: set[str] = set()
         for item in items:
             item_id = getattr(item, self._key)
-            if item_id in current or item_id in seen:
+            if self._lookup(item_id) is not None or item_id in seen:
                 raise ValueError(f"duplicate {self._name} id {item_id!r}")
             seen.add(item_id)
         return [self.add(item) for item in items]
 
     def get_many(self, ids: Iterable[str]) -> list[T]:
         """The stored records among ``ids``, by id."""
-        current = self._current()
-        return [current[item_id] for item_id in sorted(set(ids)) if item_id in current]
+        found = ((item_id, self._lookup(item_id)) for item_id in sorted(set(ids)))
+        return [item for _, item in found if item is not None]
 
     def get(self, item_id: str) -> T:
-        try:
-            item: T = self._current()[item_id]
-        except KeyError:
-            raise NotFoundError(self._name, item_id) from None
+        item: T | None = self._lookup(item_id)
+        if item is None:
+            raise NotFoundError(self._name, item_id)
         return item
 
     def update(self, item: T) -> T:
