@@ -57,15 +57,21 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_RESOURCES_PER_SECOND = 5_000  # issue #9, "Done when"
 
 
-def synthetic_bundles(patients: int) -> list[dict[str, Any]]:
-    """One exported Bundle (as parsed JSON) per synthetic patient."""
-    source = MemoryDatabase()
-    with MemoryUnitOfWork(source) as uow:
-        centre = seed_centre(uow)
-        ids = [seed_full_record(uow, centre).id for _ in range(patients)]
-        uow.commit()
-    with MemoryUnitOfWork(source) as uow:
-        return [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
+def synthetic_bundles(patients: int, chunk: int = 100) -> list[dict[str, Any]]:
+    """One exported Bundle (as parsed JSON) per synthetic patient.
+
+    Built ``chunk`` patients per in-memory store: the test fake's queries scan a whole table.
+    """
+    bundles: list[dict[str, Any]] = []
+    for start in range(0, patients, chunk):
+        source = MemoryDatabase()
+        with MemoryUnitOfWork(source) as uow:
+            centre = seed_centre(uow)
+            ids = [seed_full_record(uow, centre).id for _ in range(min(chunk, patients - start))]
+            uow.commit()
+        with MemoryUnitOfWork(source) as uow:
+            bundles += [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
+    return bundles
 
 
 @contextmanager

@@ -23,22 +23,32 @@ T = TypeVar("T")
 MISSING_KEY = "missing"
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON-safe as they are
+
+
 def to_record(value: Any) -> Any:
     """Encode a domain value (dataclass, enum, date, tuple, dict...) as JSON-safe data."""
-    encoder: Callable[[Any], Any] = _encoder(type(value))  # type: ignore[arg-type]
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    encoder: Callable[[Any], Any] = _encoder(kind)  # type: ignore[arg-type]
     return encoder(value)
 
 
 @cache
 def _encoder(kind: type) -> Callable[[Any], Any]:
-    """How :func:`to_record` encodes a value of type ``kind`` (worked out once per type)."""
+    """How :func:`to_record` encodes a value of type ``kind`` (worked out once per type).
+
+    Enum members are read through ``_value_`` (the attribute the ``value`` property returns,
+    without the property's cost).
+    """
     if dataclasses.is_dataclass(kind):
         names = tuple(f.name for f in dataclasses.fields(kind))
         return lambda value: {name: to_record(getattr(value, name)) for name in names}
     if issubclass(kind, Missing):
-        return lambda value: {MISSING_KEY: value.value}
+        return lambda value: {MISSING_KEY: value._value_}
     if issubclass(kind, enum.Enum):
-        return lambda value: value.value
+        return lambda value: value._value_
     if issubclass(kind, datetime):
         return lambda value: value.astimezone(UTC).isoformat()
     if issubclass(kind, date):

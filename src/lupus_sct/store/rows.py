@@ -43,7 +43,7 @@ def from_row(entity: EntityTable, row: Any) -> Any:
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_  # what ``.value`` returns, without the property's cost
     return value
 
 

@@ -76,7 +76,9 @@ class StagedRepository(Generic[T]):
         item_id = self._id(item)
         if self._exists(item_id):
             raise ValueError(f"duplicate {self._label} id {item_id!r}")
-        stored: T = dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        stored: T = (
+            item if getattr(item, "version", None) == 1 else dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        )
         self._journal.append((item_id, None))
         self._current[item_id] = stored
         self._reindex(item_id, None, stored)
