@@ -173,7 +173,8 @@ def _read_all(sources: Sequence[BundleSource], centre_id: str, workers: int) -> 
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    try:
         pending: collections.deque[concurrent.futures.Future[list[_Read]]] = collections.deque()
         queue = iter(chunks)
         for chunk in queue:
@@ -186,6 +187,9 @@ def _read_all(sources: Sequence[BundleSource], centre_id: str, workers: int) -> 
             if next_chunk is not None:
                 pending.append(pool.submit(_read_chunk, next_chunk, centre_id))
             yield from done
+    finally:
+        # An import stopped part way (an error, Ctrl-C) does not wait for files read ahead.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(reads: Iterable[_Read], batch_resources: int) -> Iterator[list[_Read]]:
