@@ -188,9 +188,19 @@ def test_a_dry_run_reports_as_an_import_would_and_writes_nothing(uow_factory: Fa
         assert [e.entity for e in uow.audit.entries()] == ["centre"]
 
 
+class _StartedPool(bulk_import._PoolStarter):
+    """Starts the pool before the import goes on, so that worker processes take part."""
+
+    def __init__(self, pool: Any) -> None:
+        super().__init__(pool)
+        self.join()
+
+
 def test_worker_processes_read_the_same_records_as_this_process(
-    uow_factory: Factory, tmp_path: Path
+    uow_factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(bulk_import, "_FILES_PER_TASK", 1)  # seven tasks, not one
+    monkeypatch.setattr(bulk_import, "_PoolStarter", _StartedPool)
     bundles = _mixed_bundles()
     reports, reference = _reference(bundles)
     files = []

@@ -63,6 +63,35 @@ def _resources(bundle: dict[str, Any]) -> list[str]:
     return sorted(json.dumps(e["resource"], sort_keys=True) for e in bundle["entry"])
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes started by ``pid`` and by them (from /proc), at this moment."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while it was being read
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":  # a zombie has ended (its parent has not collected it yet)
+            alive.add(pid)
+    return alive
+
+
 def _stored_patients(engine: sa.Engine) -> int:
     with SqlUnitOfWork(engine) as uow:
         return len(uow.patients.find())
@@ -90,7 +119,8 @@ def test_a_folder_import_killed_with_sigkill_leaves_only_whole_bundles(
     )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while _stored_patients(engine) == 0:
+        # Killed once a batch is committed and its worker process runs (fork server + worker).
+        while _stored_patients(engine) == 0 or len(helpers := _descendants(process.pid)) < 2:
             assert process.poll() is None, "the import ended before its first batch was seen"
             assert time.monotonic() < deadline, "no batch was committed in time"
             time.sleep(0.01)
@@ -101,6 +131,11 @@ def test_a_folder_import_killed_with_sigkill_leaves_only_whole_bundles(
             process.kill()
             process.wait()
     assert process.returncode == -signal.SIGKILL
+    # The importer's worker processes end with it (they would otherwise wait for ever).
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while _running(helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(helpers), "a worker process outlived the killed import"
     with SqlUnitOfWork(engine) as uow:
         stored = [p.id for p in uow.patients.find()]
         assert 0 < len(stored) < len(files), "the kill did not land mid-import"

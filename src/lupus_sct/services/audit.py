@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -59,6 +60,10 @@ class AuditEntry:
     reason: str | None
     prev_hash: str
     hash: str
+    # The canonical JSON texts of ``before`` and ``after`` as :func:`seal` hashed them, kept so
+    # a store writes them without encoding the values again (None: not kept, encode them).
+    before_json: str | None = dataclasses.field(default=None, compare=False, repr=False)
+    after_json: str | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,16 +113,40 @@ def _content(
 
 
 def seal(draft: AuditDraft, *, seq: int, prev_hash: str) -> AuditEntry:
-    """Give a draft its place in the chain."""
-    content = _content(
-        draft.recorded_at,
-        draft.actor,
-        draft.entity,
-        draft.entity_id,
-        draft.action,
-        draft.before,
-        draft.after,
-        draft.reason,
+    """Give a draft its place in the chain.
+
+    The hash is :func:`entry_hash` of the draft's content, computed from the canonical JSON of
+    ``before`` and ``after`` encoded once (and kept on the entry for the store): the text is put
+    together in the order ``canonical_json`` sorts the keys, each string written by the encoder
+    ``json.dumps(..., ensure_ascii=False)`` itself uses. tests/unit/services/test_audit_seal.py
+    checks it against :func:`entry_hash` on generated drafts.
+    """
+    before_json = None if draft.before is None else canonical_json(draft.before)
+    after_json = None if draft.after is None else canonical_json(draft.after)
+    text = "".join(
+        (
+            '{"action":',
+            _string(draft.action.value),
+            ',"actor":',
+            _string(draft.actor),
+            ',"after":',
+            "null" if after_json is None else after_json,
+            ',"before":',
+            "null" if before_json is None else before_json,
+            ',"entity":',
+            _string(draft.entity),
+            ',"entity_id":',
+            _string(draft.entity_id),
+            ',"prev_hash":',
+            _string(prev_hash),
+            ',"reason":',
+            "null" if draft.reason is None else _string(draft.reason),
+            ',"recorded_at":',
+            _string(draft.recorded_at),
+            ',"seq":',
+            int.__repr__(seq),
+            "}",
+        )
     )
     return AuditEntry(
         seq=seq,
@@ -130,8 +159,14 @@ def seal(draft: AuditDraft, *, seq: int, prev_hash: str) -> AuditEntry:
         after=draft.after,
         reason=draft.reason,
         prev_hash=prev_hash,
-        hash=entry_hash(seq, content, prev_hash),
+        hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        before_json=before_json,
+        after_json=after_json,
     )
+
+
+# A str as ``json.dumps(..., ensure_ascii=False)`` writes it (the encoder that function uses).
+_string = json.encoder.encode_basestring
 
 
 def check_links(head: tuple[int, str], entries: Sequence[AuditEntry]) -> None:

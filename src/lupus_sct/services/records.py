@@ -43,8 +43,7 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     without the property's cost).
     """
     if dataclasses.is_dataclass(kind):
-        names = tuple(f.name for f in dataclasses.fields(kind))
-        return lambda value: {name: to_record(getattr(value, name)) for name in names}
+        return _dataclass_encoder(tuple(f.name for f in dataclasses.fields(kind)))
     if issubclass(kind, Missing):
         return lambda value: {MISSING_KEY: value._value_}
     if issubclass(kind, enum.Enum):
@@ -58,6 +57,20 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     if issubclass(kind, dict):
         return lambda value: {str(to_record(k)): to_record(v) for k, v in value.items()}
     return _same
+
+
+def _dataclass_encoder(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    """Each field by name; plain values are taken as they are, without a call per field."""
+
+    def encode(value: Any) -> dict[str, Any]:
+        record = {}
+        for name in names:
+            field = getattr(value, name)
+            kind = type(field)
+            record[name] = field if kind in _SCALARS else _encoder(kind)(field)  # type: ignore[arg-type]
+        return record
+
+    return encode
 
 
 def _same(value: Any) -> Any:
