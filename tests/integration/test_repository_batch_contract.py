@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
-from lupus_sct.domain.people import Centre
+from lupus_sct.domain.people import Centre, Sex
 from lupus_sct.services.audit import (
     GENESIS_HASH,
     AuditAction,
@@ -23,7 +24,7 @@ from lupus_sct.services.audit import (
 )
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.sql import COPY_MIN_ROWS
-from support import ACTOR, NOW, seed_centre
+from support import ACTOR, NOW, seed_centre, seed_patient
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -121,6 +122,27 @@ def test_find_in_returns_the_records_whose_field_is_any_of_the_values_by_id(
         assert uow.centres.find_in("code", []) == []
         assert uow.centres.find_in("country", ["GB"]) == uow.centres.find(country="GB")
     assert found == [stored[1], stored[3]]
+
+
+def test_find_in_matches_dates_and_enum_values_as_find_does(uow_factory: UowFactory) -> None:
+    # PostgreSQL compares with ``= ANY`` of an array of the column's type (store/sql.any_of).
+    with uow_factory() as uow:
+        centre = seed_centre(uow)
+        births = [date(1980, 1, 2), date(1990, 4, 12), date(1990, 4, 12)]
+        sexes = [Sex.FEMALE, Sex.MALE, Sex.FEMALE]
+        stored = [
+            seed_patient(uow, centre, birth_date=born, sex=sex)
+            for born, sex in zip(births, sexes, strict=True)
+        ]
+        uow.commit()
+    with uow_factory() as uow:
+        by_birth = uow.patients.find_in("birth_date", [date(1990, 4, 12), date(2000, 1, 1)])
+        by_sex = uow.patients.find_in("sex", [Sex.MALE])
+        assert by_birth == uow.patients.find(birth_date=date(1990, 4, 12))
+        assert by_sex == uow.patients.find(sex=Sex.MALE)
+        assert uow.patients.get_many(p.id for p in stored) == sorted(stored, key=lambda p: p.id)
+    assert {p.id for p in by_birth} == {stored[1].id, stored[2].id}
+    assert [p.id for p in by_sex] == [stored[1].id]
 
 
 def test_head_is_the_last_entry_and_does_not_append(uow_factory: UowFactory) -> None:
