@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from lupus_sct.services.records import canonical_json, to_record
+from lupus_sct.services.records import TRANSIENT, canonical_json, to_record
 
 GENESIS_HASH = "0" * 64
 
@@ -62,8 +62,13 @@ class AuditEntry:
     hash: str
     # The canonical JSON texts of ``before`` and ``after`` as :func:`seal` hashed them, kept so
     # a store writes them without encoding the values again (None: not kept, encode them).
-    before_json: str | None = dataclasses.field(default=None, compare=False, repr=False)
-    after_json: str | None = dataclasses.field(default=None, compare=False, repr=False)
+    # Not part of the entry: not compared, not shown, not in its record (API, exports).
+    before_json: str | None = dataclasses.field(
+        default=None, compare=False, repr=False, metadata={TRANSIENT: True}
+    )
+    after_json: str | None = dataclasses.field(
+        default=None, compare=False, repr=False, metadata={TRANSIENT: True}
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -21,6 +21,9 @@ from lupus_sct.domain.missing import Missing
 
 T = TypeVar("T")
 MISSING_KEY = "missing"
+# Metadata key of a dataclass field that is not part of the record (a cache kept alongside the
+# value, such as an audit entry's encoded texts): ``to_record`` leaves it out.
+TRANSIENT = "lupus_sct.transient"
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON-safe as they are
@@ -43,7 +46,9 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     without the property's cost).
     """
     if dataclasses.is_dataclass(kind):
-        return _dataclass_encoder(tuple(f.name for f in dataclasses.fields(kind)))
+        return _dataclass_encoder(
+            tuple(f.name for f in dataclasses.fields(kind) if not f.metadata.get(TRANSIENT))
+        )
     if issubclass(kind, Missing):
         return lambda value: {MISSING_KEY: value._value_}
     if issubclass(kind, enum.Enum):

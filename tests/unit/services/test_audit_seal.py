@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lupus_sct.services.audit import AuditAction, AuditDraft, entry_hash, seal, verify_chain
-from lupus_sct.services.records import canonical_json
+from lupus_sct.services.records import canonical_json, to_record
 
 text = st.text(st.characters(codec="utf-8"))
 json_values = st.recursive(
@@ -98,3 +98,24 @@ def test_kept_texts_do_not_change_what_an_entry_equals() -> None:
     )
     assert read_back == entry
     assert verify_chain([read_back]).intact
+
+
+def test_kept_texts_are_not_part_of_the_entry_record() -> None:
+    # The record is what the API's audit page and the exports show (services/records.to_record).
+    draft = AuditDraft(
+        "2026-06-01T09:30:00.000000+00:00", "u", "lab_result", "l1", AuditAction.CREATE, None, {}
+    )
+    record = to_record(seal(draft, seq=1, prev_hash="0" * 64))
+    assert set(record) == {
+        "seq",
+        "recorded_at",
+        "actor",
+        "entity",
+        "entity_id",
+        "action",
+        "before",
+        "after",
+        "reason",
+        "prev_hash",
+        "hash",
+    }
