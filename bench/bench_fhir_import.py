@@ -44,33 +44,23 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from lupus_sct.interop.fhir import bundle_json, export_patient_bundle, import_bundle
+from lupus_sct.interop.fhir import import_bundle
 from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, import_bundles
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store import database
-from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre
-from unit.interop.fhir_synthetic import seed_full_record
+from unit.interop.fhir_synthetic import exported_bundles
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_RESOURCES_PER_SECOND = 5_000  # issue #9, "Done when"
 
 
 def synthetic_bundles(patients: int, chunk: int = 100) -> list[dict[str, Any]]:
-    """One exported Bundle (as parsed JSON) per synthetic patient.
-
-    Built ``chunk`` patients per in-memory store: the test fake's queries scan a whole table.
-    """
+    """One exported Bundle (as parsed JSON) per synthetic patient, ``chunk`` per in-memory store."""
     bundles: list[dict[str, Any]] = []
     for start in range(0, patients, chunk):
-        source = MemoryDatabase()
-        with MemoryUnitOfWork(source) as uow:
-            centre = seed_centre(uow)
-            ids = [seed_full_record(uow, centre).id for _ in range(min(chunk, patients - start))]
-            uow.commit()
-        with MemoryUnitOfWork(source) as uow:
-            bundles += [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
+        bundles += exported_bundles(min(chunk, patients - start))
     return bundles
 
 

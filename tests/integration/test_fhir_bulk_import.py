@@ -30,20 +30,10 @@ from lupus_sct.services.audit import verify_chain
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
-from unit.interop.fhir_synthetic import seed_full_record
+from unit.interop.fhir_synthetic import exported_bundles
 
 Factory = Callable[[], UnitOfWork]
 SMALL_BATCH = 60  # resources: two or three Bundles of 26 per transaction
-
-
-def _bundles(count: int) -> list[dict[str, Any]]:
-    source = MemoryDatabase()
-    with MemoryUnitOfWork(source) as uow:
-        centre = seed_centre(uow)
-        ids = [seed_full_record(uow, centre).id for _ in range(count)]
-        uow.commit()
-    with MemoryUnitOfWork(source) as uow:
-        return [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
 
 
 def _empty(factory: Factory) -> Factory:
@@ -92,7 +82,7 @@ def _reference(bundles: list[dict[str, Any]]) -> tuple[list[Any], Any]:
 
 def _mixed_bundles() -> list[dict[str, Any]]:
     """Seven Bundles: 2 refuses a resource; 4 re-imports 0 with a change; 6 re-imports 1."""
-    bundles = _bundles(5)
+    bundles = exported_bundles(5)
     refused = copy.deepcopy(bundles[2])
     refused["entry"][1]["resource"]["onsetDateTime"] = "2099-01-01"  # a diagnosis in the future
     changed = copy.deepcopy(bundles[0])
@@ -133,7 +123,7 @@ def test_a_refused_bundle_leaves_nothing_and_the_bundles_around_it_are_written(
 def test_a_bundle_that_needs_a_refused_bundles_patient_is_refused_too(
     uow_factory: Factory,
 ) -> None:
-    first, _ = _bundles(2)
+    first, _ = exported_bundles(2)
     broken = copy.deepcopy(first)
     broken["entry"][1]["resource"]["onsetDateTime"] = "2099-01-01"
     patient = first["entry"][0]["resource"]["id"]
@@ -155,7 +145,7 @@ def test_a_bundle_that_needs_a_refused_bundles_patient_is_refused_too(
 def test_files_that_are_not_bundles_are_reported_and_the_others_written(
     uow_factory: Factory, tmp_path: Path
 ) -> None:
-    bundles = _bundles(2)
+    bundles = exported_bundles(2)
     files = []
     for name, text in [
         ("a.json", json.dumps(bundles[0])),
@@ -215,7 +205,7 @@ def test_worker_processes_read_the_same_records_as_this_process(
 def test_a_batch_the_store_refuses_is_imported_again_one_bundle_per_transaction(
     uow_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bundles = _bundles(4)
+    bundles = exported_bundles(4)
     reports, reference = _reference(bundles)
     real_flush = StagedUnitOfWork.flush
     calls = {"count": 0}
@@ -236,7 +226,7 @@ def test_a_batch_the_store_refuses_is_imported_again_one_bundle_per_transaction(
 def test_progress_counts_every_bundle_and_bad_arguments_are_refused(
     uow_factory: Factory,
 ) -> None:
-    bundles = _bundles(3)
+    bundles = exported_bundles(3)
     seen: list[int] = []
     _bulk(_empty(uow_factory), bundles, progress=seen.append, batch_resources=30)
     assert seen == [2, 1]  # 26 resources per Bundle: a batch closes at 30 resources or more

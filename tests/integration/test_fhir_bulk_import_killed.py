@@ -25,10 +25,9 @@ import sqlalchemy as sa
 
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
 from lupus_sct.services.audit import verify_chain
-from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import seed_centre
-from unit.interop.fhir_synthetic import seed_full_record
+from unit.interop.fhir_synthetic import exported_bundles
 
 DISTINCT = 12  # patients generated; each is copied with new ids and pseudonym
 COPIES = 15
@@ -38,13 +37,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 def _folder(folder: Path) -> dict[str, str]:
     """Bundle files (a copy per patient, new ids), by the patient id each one carries."""
-    source = MemoryDatabase()
-    with MemoryUnitOfWork(source) as uow:
-        centre = seed_centre(uow)
-        ids = [seed_full_record(uow, centre).id for _ in range(DISTINCT)]
-        uow.commit()
-    with MemoryUnitOfWork(source) as uow:
-        texts = [bundle_json(export_patient_bundle(uow, pid)) for pid in ids]
+    texts = [json.dumps(bundle) for bundle in exported_bundles(DISTINCT)]
     folder.mkdir()
     by_patient = {}
     for copy in range(COPIES):

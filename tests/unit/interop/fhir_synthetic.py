@@ -5,7 +5,9 @@ Values are invented for testing: plausible ranges only, no expected clinical res
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 from lupus_sct.domain.adverse_events import AdverseEvent, Attribution
 from lupus_sct.domain.assessment import Assessment
@@ -29,9 +31,11 @@ from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposur
 from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.people import Centre, Patient
 from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
+from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
 from lupus_sct.services import clinical_records, courses, patients
 from lupus_sct.services.patients import new_id
 from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_course, seed_patient
 
 _EVENTS: tuple[tuple[EventKind, date, EventDetails], ...] = (
@@ -106,6 +110,21 @@ def seed_full_record(uow: UnitOfWork, centre: Centre | None = None) -> Patient:
     _seed_medications(uow, patient)
     _seed_adverse_events(uow, patient, uow.courses.get(course.id))
     return patient
+
+
+def exported_bundles(count: int) -> list[dict[str, Any]]:
+    """``count`` patients from :func:`seed_full_record`, each exported as a Bundle (parsed JSON).
+
+    Built in a fresh in-memory store, whose queries scan whole tables: callers wanting
+    thousands build them a hundred at a time.
+    """
+    source = MemoryDatabase()
+    with MemoryUnitOfWork(source) as uow:
+        centre = seed_centre(uow)
+        ids = [seed_full_record(uow, centre).id for _ in range(count)]
+        uow.commit()
+    with MemoryUnitOfWork(source) as uow:
+        return [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
 
 
 def _seed_labs(uow: UnitOfWork, patient: Patient) -> None:

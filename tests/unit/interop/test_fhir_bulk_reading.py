@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.interop.fhir import bulk_import, bundle_json, export_patient_bundle
+from lupus_sct.interop.fhir import bulk_import
 from lupus_sct.interop.fhir.validation import ElementCache
-from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
-from support import seed_centre
-from unit.interop.fhir_synthetic import seed_full_record
+from unit.interop.fhir_synthetic import exported_bundles
 
 CENTRE_ID = "centre-under-test"
 
@@ -32,13 +30,7 @@ CENTRE_ID = "centre-under-test"
 @pytest.fixture(scope="module")
 def bundles() -> list[dict[str, Any]]:
     """Four synthetic Bundles (26 resources each, every resource type the importer reads)."""
-    database = MemoryDatabase()
-    with MemoryUnitOfWork(database) as uow:
-        centre = seed_centre(uow)
-        ids = [seed_full_record(uow, centre).id for _ in range(4)]
-        uow.commit()
-    with MemoryUnitOfWork(database) as uow:
-        return [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
+    return exported_bundles(4)
 
 
 def _chunks(sources: list[Any], size: int = 1) -> list[list[tuple[int, Any]]]:

@@ -31,11 +31,8 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
-from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
 from lupus_sct.interop.fhir.validation import ElementCache
-from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
-from support import seed_centre
-from unit.interop.fhir_synthetic import seed_full_record
+from unit.interop.fhir_synthetic import exported_bundles
 
 EXAMPLES = Path(__file__).parents[2] / "reference" / "fhir_examples"
 PATIENTS = 3  # synthetic patients, so that elements repeat across patients as well as within
@@ -113,13 +110,7 @@ def _assert_same_outcome(got: Outcome, expected: Outcome) -> None:
 @pytest.fixture(scope="module")
 def bundles() -> list[Resource]:
     """One exported Bundle (parsed JSON) per synthetic patient, as bench_fhir_import builds."""
-    source = MemoryDatabase()
-    with MemoryUnitOfWork(source) as uow:
-        centre = seed_centre(uow)
-        ids = [seed_full_record(uow, centre).id for _ in range(PATIENTS)]
-        uow.commit()
-    with MemoryUnitOfWork(source) as uow:
-        return [json.loads(bundle_json(export_patient_bundle(uow, pid))) for pid in ids]
+    return exported_bundles(PATIENTS)
 
 
 @pytest.fixture(scope="module")
