@@ -35,6 +35,16 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # a fixed "now" for every write in the tests
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_config_and_data_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep audit keys and checkpoints (Settings' config and data dirs) out of the user's home."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LUPUS_SCT_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    patch.setenv("LUPUS_SCT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    yield
+    patch.undo()
+
+
 def postgres_url() -> str:
     return os.environ.get("LUPUS_SCT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 

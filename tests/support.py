@@ -21,12 +21,14 @@ def seed_centre(uow: UnitOfWork, code: str = "NWU") -> Centre:
 
 def seed_patient(uow: UnitOfWork, centre: Centre | None = None, **overrides: object) -> Patient:
     centre = centre or seed_centre(uow)
+    # A hospital number names one patient per centre: H0000001, H0000002... within each centre.
+    number = f"H{len(uow.patients.find(centre_id=centre.id)) + 1:07d}"
     return patients.enrol_patient(
         uow,
         centre_id=centre.id,
         sex=overrides.get("sex", Sex.FEMALE),  # type: ignore[arg-type]
         birth_date=overrides.get("birth_date", date(1990, 4, 12)),  # type: ignore[arg-type]
-        identity=patients.IdentityDetails("Synthetic", "Alice", "H0000001"),
+        identity=patients.IdentityDetails("Synthetic", "Alice", number),
         by=ACTOR,
         now=NOW,
     )

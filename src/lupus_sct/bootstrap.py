@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,9 +13,13 @@ import sqlalchemy as sa
 from lupus_sct.config import Settings
 from lupus_sct.domain.protocol import Protocol
 from lupus_sct.interop.protocol_files import load_protocols
+from lupus_sct.services.audit_anchor import AuditAnchor
 from lupus_sct.services.ports import PasswordHasher, UnitOfWork
 from lupus_sct.store import database
+from lupus_sct.store.audit_checkpoints import FileAuditAnchor
 from lupus_sct.store.sql import SqlUnitOfWork
+
+_log = logging.getLogger(__name__)
 
 
 class SystemClock:
@@ -49,6 +54,7 @@ class Platform:
     uow: Callable[[], UnitOfWork]
     clock: SystemClock
     hasher: PasswordHasher
+    audit_anchor: FileAuditAnchor | None = None
 
     def upgrade_schema(self) -> str | None:
         """Create or upgrade the database to the newest migration."""
@@ -75,13 +81,36 @@ class Platform:
 def bootstrap(settings: Settings) -> Platform:
     """Build the platform for ``settings``."""
     engine = database.create_engine(settings.resolved_database_url)
+    anchor = FileAuditAnchor(
+        settings.resolved_audit_key_file, settings.resolved_audit_checkpoint_file
+    )
+    checkpoint = _checkpointer(anchor)
     return Platform(
         settings=settings,
         engine=engine,
-        uow=lambda: SqlUnitOfWork(engine),
+        uow=lambda: SqlUnitOfWork(engine, on_audit_commit=checkpoint),
         clock=SystemClock(),
         hasher=Argon2Hasher(),
+        audit_anchor=anchor,
     )
+
+
+def _checkpointer(anchor: AuditAnchor) -> Callable[[tuple[int, str]], None]:
+    """Checkpoint each committed chain head; a failure is logged, never the caller's error.
+
+    The write it follows is committed: failing the request would report a stored change as not
+    stored. The entries stay verifiable and are anchored by the next checkpoint.
+    """
+
+    def checkpoint(head: tuple[int, str]) -> None:
+        try:
+            anchor.record(head)
+        except (OSError, ValueError) as exc:
+            _log.warning(
+                "audit checkpoint of entry %d not written: %s", head[0], type(exc).__name__
+            )
+
+    return checkpoint
 
 
 def describe_failure(exc: BaseException) -> str | None:

@@ -16,6 +16,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_config_dir() -> Path:
+    """The user's configuration directory for lupus-sct (e.g. ~/.config/lupus-sct)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 class Settings(BaseSettings):
     """Where the data lives and how the app is served."""
 
@@ -25,6 +30,14 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    config_dir: Path = Field(default_factory=default_config_dir)
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 key signing audit checkpoints; default: config_dir, never the DB",
+    )
+    audit_checkpoint_file: Path | None = Field(
+        default=None, description="Signed audit checkpoints; default: data_dir"
+    )
     protocol_dir: Path | None = Field(
         default=None, description="A folder of the centre's own protocol YAML files"
     )
@@ -37,3 +50,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'lupus-sct.db'}"
+
+    @property
+    def resolved_audit_key_file(self) -> Path:
+        """The audit signing key (its public half beside it, suffix ``.pub``): docs/adr/0005."""
+        return self.audit_key_file or self.config_dir / "audit-signing-key.pem"
+
+    @property
+    def resolved_audit_checkpoint_file(self) -> Path:
+        """The file of signed audit checkpoints (one JSON object a line): docs/adr/0005."""
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"

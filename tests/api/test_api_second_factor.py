@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from clinic_app_support import PASSWORD, sqlite_clinic
 from lupus_sct.domain.people import Role
-from lupus_sct.services.totp_rfc6238 import secret_bytes, totp
+from lupus_sct.services.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 
 
 def test_after_setting_up_totp_a_password_alone_does_not_sign_in(tmp_path: Path) -> None:
     clinic = sqlite_clinic(tmp_path)
     client = clinic.client(Role.CLINICIAN)
-    secret = client.post("/api/v1/me/totp").json()["secret_base32"]
+    secret = client.post("/api/v1/me/totp", json={"password": PASSWORD}).json()["secret_base32"]
     now = int(clinic.platform.clock.now().timestamp())
-    assert client.post("/api/v1/me/totp/confirm", json={"code": "000000"}).status_code == 422
+    wrong = {"code": "000000", "password": PASSWORD}
+    assert client.post("/api/v1/me/totp/confirm", json=wrong).status_code == 422
     code = totp(secret_bytes(secret), now)
-    assert client.post("/api/v1/me/totp/confirm", json={"code": code}).status_code == 204
+    right = {"code": code, "password": PASSWORD}
+    assert client.post("/api/v1/me/totp/confirm", json=right).status_code == 204
+    clinic.platform.clock.current += timedelta(seconds=STEP_SECONDS)  # type: ignore[attr-defined]
+    code = totp(secret_bytes(secret), now + STEP_SECONDS)  # the confirming code is spent
 
     browser = clinic.client(None)
     prelogin = browser.get("/login").text.split('name="prelogin" value="')[1].split('"')[0]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from clinic_app_support import IDENTIFIERS, Clinic, sqlite_clinic
+from clinic_app_support import IDENTIFIERS, PASSWORD, Clinic, sqlite_clinic
 from lupus_sct.domain.access import ROLE_SCOPES, Scope
 from lupus_sct.domain.people import Role
 
@@ -57,17 +57,29 @@ ENDPOINTS: dict[tuple[str, str], Scope | str] = {
     ("POST", "/api/v1/evidence"): EVIDENCE_EDITORS,
     ("PATCH", "/api/v1/evidence/{evidence_id}"): EVIDENCE_EDITORS,
     ("GET", "/api/v1/me"): ANY_SIGNED_IN,
+    ("GET", "/api/v1/me/tokens"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/tokens"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/me/tokens/{token_id}/revoke"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/totp"): ANY_SIGNED_IN,
     ("POST", "/api/v1/me/totp/confirm"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/me/totp/remove"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/me/password"): ANY_SIGNED_IN,
     ("GET", "/api/v1/centres"): ANY_SIGNED_IN,
     ("POST", "/api/v1/centres"): Scope.ADMIN,
     ("GET", "/api/v1/users"): Scope.ADMIN,
     ("POST", "/api/v1/users"): Scope.ADMIN,
+    ("GET", "/api/v1/users/{username}/tokens"): Scope.ADMIN,
+    ("POST", "/api/v1/users/{username}/tokens/{token_id}/revoke"): Scope.ADMIN,
+    ("POST", "/api/v1/users/{username}/disable"): Scope.ADMIN,
+    ("POST", "/api/v1/users/{username}/enable"): Scope.ADMIN,
+    ("POST", "/api/v1/users/{username}/password"): Scope.ADMIN,
     ("GET", "/api/v1/audit"): Scope.AUDIT,
     ("GET", "/api/v1/research/patients"): Scope.RESEARCH,
     ("GET", "/api/v1/research/patients/{pseudonym}"): Scope.RESEARCH,
+    ("POST", "/api/v1/me/sign-out-everywhere"): ANY_SIGNED_IN,
+    ("POST", "/api/v1/me/sign-out"): ANY_SIGNED_IN,
 }
+SESSION_ENDING = {("POST", "/api/v1/me/sign-out-everywhere"), ("POST", "/api/v1/me/sign-out")}
 PUBLIC = {("GET", "/api/v1/health")}
 CENTRE_BOUND = ("{patient_id}", "{course_id}", "{lab_id}", "{pseudonym}")
 
@@ -147,8 +159,16 @@ def _bodies(clinic: Clinic, centre: str) -> dict[tuple[str, str], Any]:
             "notes": "[read] synthetic row for the matrix",
         },
         "/api/v1/evidence/{evidence_id}": {"changes": {"events": 6}, "reason": "matrix"},
-        "/api/v1/me/tokens": {"name": "matrix", "scopes": ["read"]},
-        "/api/v1/me/totp/confirm": {"code": "000000"},
+        "/api/v1/me/tokens": {"name": "matrix", "scopes": ["read"], "password": PASSWORD},
+        "/api/v1/me/tokens/{token_id}/revoke": {"password": PASSWORD},
+        "/api/v1/me/totp": {"password": PASSWORD},
+        "/api/v1/me/totp/confirm": {"code": "000000", "password": PASSWORD},
+        "/api/v1/me/totp/remove": {"password": PASSWORD},
+        "/api/v1/me/password": {"current_password": PASSWORD, "new_password": PASSWORD},
+        "/api/v1/users/{username}/tokens/{token_id}/revoke": {"password": PASSWORD},
+        "/api/v1/users/{username}/disable": {"password": PASSWORD},
+        "/api/v1/users/{username}/enable": {"password": PASSWORD},
+        "/api/v1/users/{username}/password": {"password": PASSWORD},
         "/api/v1/centres": {"code": "NEW", "name": "New", "country": "GB"},
         "/api/v1/users": {
             "username": "matrix-user",
@@ -168,6 +188,8 @@ def _path(template: str, clinic: Clinic, own: bool, job_id: str) -> str:
         "{pseudonym}": "NWU-SYN01" if own else "SEL-SYN02",
         "{job_id}": job_id,
         "{evidence_id}": "csv-0001",  # TRAYNOR2000 n_treated, 7/9; seeded by the first write
+        "{username}": "matrix-user",  # created by the administrator's POST /api/v1/users
+        "{token_id}": "no-such-token",
     }
     for key, value in values.items():
         template = template.replace(key, value)
@@ -216,7 +238,8 @@ def test_each_role_reaches_exactly_its_endpoints_and_only_its_centres(
             if not own and not any(key in template for key in CENTRE_BOUND):
                 continue
             body = _bodies(clinic, clinic.centre_a if own else clinic.centre_b).get(template)
-            response = client.request(
+            requester = clinic.client(role) if (method, template) in SESSION_ENDING else client
+            response = requester.request(
                 method,
                 _path(template, clinic, own, job_id),
                 json=body,
@@ -237,6 +260,8 @@ def _expected(role: Role | None, need: Scope | str, own: bool, template: str) ->
         return lambda status: status == 404
     if template == "/api/v1/screenings/{job_id}" and role is not Role.CLINICIAN:
         return lambda status: status == 404  # a job belongs to the user who started it
+    if "{token_id}" in template:
+        return lambda status: status == 404  # no such token of this user
     return lambda status: status not in (401, 403, 404, 500)
 
 
@@ -275,7 +300,7 @@ def test_centre_lists_hold_only_the_users_centres(clinic: Clinic) -> None:
 
 def test_an_api_token_carries_only_its_scopes(clinic: Clinic) -> None:
     issued = clinic.client(Role.CLINICIAN).post(
-        "/api/v1/me/tokens", json={"name": "lab system", "scopes": ["read"]}
+        "/api/v1/me/tokens", json={"name": "lab system", "scopes": ["read"], "password": PASSWORD}
     )
     assert issued.status_code == 201
     token = issued.json()["token"]
@@ -291,6 +316,6 @@ def test_an_api_token_carries_only_its_scopes(clinic: Clinic) -> None:
     )
     assert write.status_code == 403
     refused = clinic.client(Role.RESEARCHER).post(
-        "/api/v1/me/tokens", json={"name": "x", "scopes": ["read"]}
+        "/api/v1/me/tokens", json={"name": "x", "scopes": ["read"], "password": PASSWORD}
     )
     assert refused.status_code == 422  # a researcher cannot mint a scope the role lacks

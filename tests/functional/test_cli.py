@@ -40,7 +40,8 @@ def test_audit_verify_names_the_tampered_row(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "init").returncode == 0
     assert (
         run_cli(tmp_path, "audit", "verify").stdout.strip()
-        == "audit trail intact: 1 entry verified"
+        == "audit trail intact: 1 entry verified; signed checkpoints agree; "
+        "every audited row matches the trail"
     )
     connection = sqlite3.connect(tmp_path / "lupus-sct.db")
     with connection:
@@ -69,9 +70,7 @@ def test_a_short_password_file_is_refused_with_exit_code_2(tmp_path: Path) -> No
     password_file.write_text("short\n")
     result = run_cli(tmp_path, "init", "--password-file", str(password_file))
     assert result.returncode == 2
-    assert result.stderr.strip() == (
-        "error: password-file: the password has 5 characters; at least 12 are needed"
-    )
+    assert result.stderr.strip() == "error: password-file: not accepted: use at least 12 characters"
 
 
 @pytest.mark.parametrize(

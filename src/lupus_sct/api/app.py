@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 
-from lupus_sct import __version__
+from lupus_sct import __version__, log_privacy
 from lupus_sct.api import (
+    routes_account,
     routes_admin,
     routes_courses,
     routes_evidence,
@@ -13,7 +16,9 @@ from lupus_sct.api import (
     routes_patients,
     routes_records,
 )
+from lupus_sct.api.anonymous_limit import AnonymousRateLimit
 from lupus_sct.api.errors import install_error_handlers
+from lupus_sct.api.limits import EdgeChecks
 from lupus_sct.api.middleware import IdempotencyKeys, SecurityHeaders
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
@@ -21,10 +26,15 @@ from lupus_sct.services.screening_jobs import ScreeningJobs
 from lupus_sct.web.decision_aid import mount_decision_aid
 from lupus_sct.web.pages import mount_web
 
+if TYPE_CHECKING:
+    import uvicorn
+
 DESCRIPTION = """Clinical platform for cell-therapy programmes in lupus and RA.
 
 Authenticate with a browser session (cookie, plus the `X-CSRF-Token` header on writes) or with
-`Authorization: Bearer <token>` (tokens are issued at `POST /api/v1/me/tokens` with scopes).
+`Authorization: Bearer <token>` (tokens are issued at `POST /api/v1/me/tokens` with scopes,
+from a browser session with the password typed again; they last 30 days unless set, 90 at most).
+Security settings (tokens, TOTP, password, users) never change with a token: 403.
 Every patient read is limited to the user's centres; a record of another centre answers 404.
 Single records carry an `ETag`; send it back in `If-Match` to change them (409 if stale).
 A POST with an `Idempotency-Key` header is performed once; repeats get the first answer.
@@ -63,12 +73,15 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
         routes_pathway,
         routes_evidence,
         routes_admin,
+        routes_account,
     ):
         app.include_router(module.router)
     install_error_handlers(app)
     mount_web(app, platform)
     mount_decision_aid(app, platform)
     app.add_middleware(IdempotencyKeys)
+    app.add_middleware(EdgeChecks)  # outside the keys, inside the headers
+    app.add_middleware(AnonymousRateLimit)  # before any body is read; its 429 carries the headers
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -78,8 +91,16 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
     print(f"lupus-sct serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    uvicorn.run(
-        create_app(settings),
+    uvicorn.Server(server_config(create_app(settings), host=host, port=port)).run()
+
+
+def server_config(app: FastAPI, *, host: str, port: int) -> uvicorn.Config:
+    """How ``lupus-sct serve`` runs ``app``: no access log, and log records without patient data."""
+    import uvicorn
+
+    log_privacy.install()
+    return uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_level="warning",

@@ -74,7 +74,9 @@ def check_csrf(request: Request, presented: str | None) -> None:
         raise HTTPException(403, "missing CSRF token")
     import hmac
 
-    if not hmac.compare_digest(auth.csrf_token(secret), presented):
+    if not hmac.compare_digest(
+        auth.csrf_token(secret).encode(), presented.encode("utf-8", "surrogatepass")
+    ):
         raise HTTPException(403, "CSRF token does not match the session")
 
 

@@ -10,6 +10,7 @@ from lupus_sct.api import schemas_clinical as sc
 from lupus_sct.api import schemas_courses as sk
 from lupus_sct.api import schemas_people as sp
 from lupus_sct.domain.eligibility import EligibilityReport
+from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.people import Patient, PatientIdentity
 from lupus_sct.domain.sledai_2k import SledaiResult
@@ -31,13 +32,20 @@ def tagged(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
+MAX_VERSION = 2**31 - 1  # record versions are SQL INTEGER (PostgreSQL docs, 8.1.1 Integer Types)
+
+
 def if_match_version(if_match: str | None = Header(default=None)) -> int:
     """The version named by If-Match; a change without one is refused (RFC 6585, 428)."""
     if if_match is None:
         raise HTTPException(428, "send If-Match with the ETag of the version you read")
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise HTTPException(428, 'If-Match must be an ETag this API returned, e.g. "3"')
+    if len(text) > len(str(MAX_VERSION)) or int(text) > MAX_VERSION:
+        raise InvalidValueError(
+            "If-Match", text, f'an ETag this API returned, "0" to "{MAX_VERSION}"'
+        )
     return int(text)
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lupus_sct.api.echo import echoed_value, is_echoable
 from lupus_sct.domain.errors import DomainError, InvalidValueError
 from lupus_sct.services import auth
 from lupus_sct.services.errors import DuplicateError, NotFoundError, StaleWriteError
@@ -47,18 +48,25 @@ def _body(status: int, message: str, **fields: Any) -> JSONResponse:
     return JSONResponse(ErrorBody(message=message, **fields).model_dump(mode="json"), status)
 
 
-def _shown(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+def _shown(value: Any, field: str | None = None) -> Any:
+    return echoed_value(value, field)
 
 
 def _invalid(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidValueError)  # noqa: S101 (registered for this type only)
-    return _body(422, str(exc), field=exc.field, value=_shown(exc.value), accepted=exc.accepted)
+    message = str(exc) if is_echoable(exc.field) else f"{exc.field} is not accepted"
+    shown = _shown(exc.value, exc.field)
+    return _body(422, message, field=exc.field, value=shown, accepted=exc.accepted)
 
 
-def _not_found(_: Request, exc: Exception) -> JSONResponse:
+def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    """Names the id only if the caller sent it: an id found by a lookup may be another centre's."""
     assert isinstance(exc, NotFoundError)  # noqa: S101 (registered for this type only)
-    return _body(404, f"no {exc.entity} with id {exc.entity_id!r}")
+    path: str = request.scope["path"]  # percent-decoded by the server
+    sent = set(path.split("/")) | {value for _, value in request.query_params.multi_items()}
+    if exc.entity_id in sent:
+        return _body(404, f"no {exc.entity} with id {exc.entity_id!r}")
+    return _body(404, f"no such {exc.entity} among the records you may see")
 
 
 def _status(code: int) -> Callable[[Request, Exception], JSONResponse]:
@@ -76,7 +84,7 @@ def _malformed(_: Request, exc: Exception) -> JSONResponse:
         422,
         str(first.get("msg", "the request is not valid")),
         field=".".join(location) or None,
-        value=_shown(first.get("input")) if "input" in first else None,
+        value=_shown(first.get("input"), ".".join(location)) if "input" in first else None,
         accepted=str(first.get("type", "")) or None,
     )
 

@@ -30,8 +30,14 @@ _HEADERS = [
 ]
 
 
+# OWASP ASVS 4.0.3 s8.2.1: no browser or proxy keeps a copy of patient data. Answers that set their
+# own Cache-Control (the public decision aid) and static files keep theirs.
+NO_STORE = b"no-store"
+CACHEABLE_PREFIXES = ("/static/", "/decision-aid/static/")
+
+
 class SecurityHeaders:
-    """Adds CSP, nosniff, referrer policy and (over HTTPS) HSTS to every response."""
+    """Adds CSP, nosniff, referrer policy, ``Cache-Control: no-store`` and (HTTPS) HSTS."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,11 +47,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         secure = scope.get("scheme") == "https"
+        cacheable = scope["path"].startswith(CACHEABLE_PREFIXES)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += _HEADERS
+                if not cacheable and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", NO_STORE))
                 if secure:
                     headers.append((b"strict-transport-security", HSTS.encode()))
                 message["headers"] = headers
@@ -61,14 +70,12 @@ class IdempotencyKeys:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # lifespan and websocket scopes carry no request
+            await self.app(scope, receive, send)
+            return
         request = Request(scope, receive)
         key = request.headers.get("idempotency-key")
-        if (
-            scope["type"] != "http"
-            or request.method != "POST"
-            or not request.url.path.startswith("/api/v1/")
-            or key is None
-        ):
+        if request.method != "POST" or not request.url.path.startswith("/api/v1/") or key is None:
             await self.app(scope, receive, send)
             return
         principal = await anyio.to_thread.run_sync(resolve_principal, request)
@@ -82,34 +89,39 @@ class IdempotencyKeys:
         self, scope: Scope, send: Send, request: Request, key: str, owner: str, body: bytes
     ) -> None:
         platform = platform_of(request)
-        where = f"POST {request.url.path}"
-        fields: dict[str, Any] = {
-            "owner": owner,
-            "key": key,
-            "method_and_path": where,
-            "request_sha256": hashlib.sha256(body).hexdigest(),
-        }
+        fields: dict[str, Any] = {"owner": owner, "key": key}
+        claimed_at = platform.clock.now()
         try:
             stored = await anyio.to_thread.run_sync(
-                lambda: idempotency.recall(platform.uow(), **fields)
+                lambda: idempotency.claim(
+                    platform.uow,
+                    **fields,
+                    method_and_path=f"POST {request.url.path}",
+                    request_sha256=hashlib.sha256(body).hexdigest(),
+                    now=claimed_at,
+                )
             )
         except InvalidValueError as exc:
-            error = {
-                "field": exc.field,
-                "value": key,
-                "accepted": exc.accepted,
-                "message": str(exc),
-            }
-            await _send_json(send, 422, json.dumps(error).encode(), replayed=False)
+            await _send_refusal(send, 422, key, exc.accepted, str(exc))
+            return
+        except idempotency.KeyInProgressError as exc:
+            accepted = "the same key again once the first request has answered"
+            await _send_refusal(send, 409, key, accepted, str(exc))
             return
         if stored is not None:
             await _send_json(send, stored.status_code, stored.response_json.encode(), replayed=True)
             return
-        await self._forward_and_store(scope, send, request, body, fields)
+        await self._run_holding_claim(
+            scope, send, request, body, {**fields, "claimed_at": claimed_at}
+        )
 
-    async def _forward_and_store(
+    async def _run_holding_claim(
         self, scope: Scope, send: Send, request: Request, body: bytes, fields: dict[str, Any]
     ) -> None:
+        """Run the request, keep (2xx) or release (anything else) the claim, then answer.
+
+        The answer is held back until it is kept, so a retry sent after it arrives is replayed.
+        """
         platform = platform_of(request)
         sent = False
 
@@ -120,26 +132,36 @@ class IdempotencyKeys:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        status = 0
-        chunks: list[bytes] = []
+        messages: list[Message] = []
 
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+        async def hold(message: Message) -> None:
+            messages.append(message)
 
-        await self.app(scope, replay_body, capture)
+        try:
+            await self.app(scope, replay_body, hold)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(lambda: idempotency.release(platform.uow, **fields))
+            raise
+        status = next((m["status"] for m in messages if m["type"] == "http.response.start"), 0)
         if 200 <= status < 300:
-            text = b"".join(chunks).decode("utf-8")
-            now = platform.clock.now()
+            text = b"".join(
+                m.get("body", b"") for m in messages if m["type"] == "http.response.body"
+            )
             await anyio.to_thread.run_sync(
-                lambda: idempotency.remember(
-                    platform.uow(), **fields, status_code=status, response_json=text, now=now
+                lambda: idempotency.answer(
+                    platform.uow, **fields, status_code=status, response_json=text.decode("utf-8")
                 )
             )
+        else:
+            await anyio.to_thread.run_sync(lambda: idempotency.release(platform.uow, **fields))
+        for message in messages:
+            await send(message)
+
+
+async def _send_refusal(send: Send, status: int, key: str, accepted: str, message: str) -> None:
+    error = {"field": "Idempotency-Key", "value": key, "accepted": accepted, "message": message}
+    await _send_json(send, status, json.dumps(error).encode(), replayed=False)
 
 
 async def _send_json(send: Send, status: int, body: bytes, *, replayed: bool) -> None:

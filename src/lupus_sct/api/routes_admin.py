@@ -1,12 +1,13 @@
-"""Centres and accounts (administrators), the signed-in user's own tokens and second factor,
-the audit log (auditors) and the de-identified research views (researchers)."""
+"""Centres and accounts (administrators), the signed-in user's profile, the audit log
+(auditors) and the de-identified research views (researchers); security settings are in
+:mod:`lupus_sct.api.routes_account`."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from lupus_sct.api.context import (
     Admin,
@@ -24,16 +25,11 @@ from lupus_sct.api.schemas_people import (
     CentreOut,
     MeOut,
     PageOut,
-    TokenIn,
-    TokenOut,
-    TotpCode,
-    TotpStart,
     UserIn,
     UserOut,
 )
 from lupus_sct.services import audit_reading, auth, clinic_access, patients, research_views
 from lupus_sct.services.records import to_record
-from lupus_sct.services.totp_rfc6238 import provisioning_uri
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -50,40 +46,6 @@ def me(principal: SignedIn) -> MeOut:
         centre_ids=list(principal.centre_ids),
         scopes=sorted(s.value for s in principal.scopes),
     )
-
-
-@router.post("/me/tokens", status_code=201, response_model=TokenOut, tags=["account"])
-def issue_token(
-    body: TokenIn, principal: SignedIn, uow: Uow, now: Now, request: Request
-) -> TokenOut:
-    """Issue an API token (from a browser session only); the token is shown once."""
-    if not request.state.via_cookie:
-        raise HTTPException(403, "tokens are issued from a signed-in browser session only")
-    secret, token = auth.issue_api_token(
-        uow(), principal, name=body.name, scopes=body.scopes, expires_at=body.expires_at, now=now
-    )
-    return TokenOut(
-        id=token.id,
-        name=token.name,
-        scopes=list(token.scopes),
-        token=secret,
-        expires_at=token.expires_at,
-    )
-
-
-@router.post("/me/totp", status_code=201, response_model=TotpStart, tags=["account"])
-def start_totp(principal: SignedIn, uow: Uow, now: Now) -> TotpStart:
-    """Start setting up a TOTP second factor: enter the secret in an authenticator app."""
-    secret = auth.start_second_factor(uow(), principal, now=now)
-    return TotpStart(
-        secret_base32=secret, otpauth_uri=provisioning_uri(secret, username=principal.username)
-    )
-
-
-@router.post("/me/totp/confirm", status_code=204, tags=["account"])
-def confirm_totp(body: TotpCode, principal: SignedIn, uow: Uow, now: Now) -> None:
-    """Turn the second factor on with a code the app shows."""
-    auth.confirm_second_factor(uow(), principal, body.code, now=now)
 
 
 @router.get("/centres", response_model=list[CentreOut], tags=["administration"])

@@ -19,7 +19,7 @@ from lupus_sct.api.schemas_people import (
     PatientOut,
 )
 from lupus_sct.domain.access import Scope
-from lupus_sct.services import clinic_access, patients, record_updates
+from lupus_sct.services import clinic_access, patients, pseudonym_namespace, record_updates
 
 router = APIRouter(prefix="/api/v1", tags=["patients"], responses=ERROR_RESPONSES)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -65,14 +65,14 @@ def enrol_patient(
         uow(),
         principal,
         body.centre_id,
-        lambda u, centre: patients.enrol_patient(
+        lambda u, centre: pseudonym_namespace.enrol_patient_as(
             u,
-            centre_id=centre.id,
+            principal,
+            centre,
             sex=body.sex,
             birth_date=body.birth_date,
             identity=identity,
             pseudonym=body.pseudonym,
-            by=principal.actor,
             now=now,
         ),
         commit=True,

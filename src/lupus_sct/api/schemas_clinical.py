@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lupus_sct.domain.adverse_events import Attribution
 from lupus_sct.domain.medications import DrugClass, Frequency, Route
 from lupus_sct.domain.sledai_2k import SledaiDescriptor
+
+# A JSON number and nothing else: strict, so `true` or "3" is refused rather than read as 1 or 3.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class AssessmentIn(BaseModel):
@@ -22,7 +26,7 @@ class AssessmentIn(BaseModel):
     sledai_window_days: int = Field(default=30, examples=[30])
     sledai_descriptors: list[SledaiDescriptor] | None = Field(default=None, max_length=24)
     sledai_not_attributed: list[SledaiDescriptor] = Field(default_factory=list, max_length=24)
-    pga: float | None = Field(default=None, examples=[0.5])
+    pga: Number | None = Field(default=None, examples=[0.5])
     hemolytic_anemia: bool | None = None
     gi_activity: bool | None = None
     maintenance_therapy_tolerated: bool | None = None
@@ -67,11 +71,11 @@ class LabIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     loinc_code: str = Field(min_length=3, max_length=10, examples=["2160-0"])
-    value: float = Field(allow_inf_nan=False)
+    value: Number
     unit: str = Field(min_length=1, max_length=20, examples=["mg/dL"])
     collected_at: AwareDatetime
-    reference_low: float | None = Field(default=None, allow_inf_nan=False)
-    reference_high: float | None = Field(default=None, allow_inf_nan=False)
+    reference_low: Number | None = None
+    reference_high: Number | None = None
 
 
 class LabCorrection(LabIn):
@@ -101,7 +105,7 @@ class MedicationIn(BaseModel):
     drug_name: str = Field(min_length=1, max_length=200)
     rxnorm_code: str = Field(min_length=1, max_length=20)
     drug_class: DrugClass
-    dose: float = Field(allow_inf_nan=False)
+    dose: Number
     dose_unit: str = Field(min_length=1, max_length=20, examples=["mg"])
     route: Route
     frequency: Frequency

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lupus_sct.domain.people import Role, Sex
 
@@ -124,7 +124,7 @@ class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1, max_length=6, examples=[["read"]])
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None  # with its UTC offset: a naive time is ambiguous
 
 
 class TokenOut(BaseModel):

@@ -27,6 +27,7 @@ from lupus_sct.interop.deidentify import (
     write_deidentified,
 )
 from lupus_sct.interop.fhir import bundle_json
+from lupus_sct.interop.spreadsheet_safe import neutralise_cell
 from lupus_sct.interop.table_export import FORMATS, tidy_tables, write_tables
 from lupus_sct.interop.table_import import (
     MappingError,
@@ -105,7 +106,9 @@ def _write_report(problems: tuple[RowProblem, ...], path: Path | None) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(REPORT_COLUMNS)
-    writer.writerows((p.row, p.field, p.value, p.problem) for p in problems)
+    writer.writerows(
+        [neutralise_cell(cell) for cell in (p.row, p.field, p.value, p.problem)] for p in problems
+    )
     if path is None:
         typer.echo(buffer.getvalue(), nl=False)
         return
@@ -122,8 +125,17 @@ def _summary(result: TableImportReport) -> str:
     if result.dry_run:
         return f"{counts}: dry run, nothing written"
     if result.written:
-        return f"{counts}: {result.rows_written} written"
+        return f"{counts}: {result.rows_written} written{_skipped(result)}"
     return f"{counts}: nothing written"
+
+
+def _skipped(result: TableImportReport) -> str:
+    """Rows not written again: already stored, or repeating an earlier row of the file."""
+    notes = [f"{len(result.updated)} updated"] if result.updated else []
+    if result.unchanged:
+        notes.append(f"{len(result.unchanged)} unchanged")
+    notes += [f"row {row} repeats row {first}" for row, first in result.repeats]
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def export_tables(

@@ -13,10 +13,12 @@ from typing import Annotated
 
 import typer
 
-from lupus_sct import __version__
+from lupus_sct import __version__, log_privacy
 from lupus_sct.bootstrap import describe_failure
 from lupus_sct.cli import (
+    accounts,
     analyse,
+    audit,
     evidence,
     interop,
     pathway,
@@ -30,8 +32,8 @@ from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
 from lupus_sct.interop.batch_files import read_records, write_records
 from lupus_sct.services.accounts import create_first_admin, generate_password, has_admin
-from lupus_sct.services.audit_trail import verify_audit_trail
 from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.password_policy import password_problem
 from lupus_sct.services.scoring import batch
 from lupus_sct.services.scoring.registry import INSTRUMENTS
 
@@ -45,9 +47,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database schema: create, upgrade, status.", no_args_is_help=True)
-audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(audit_app, name="audit")
+app.add_typer(audit.app, name="audit")
 app.add_typer(protocols.protocols_app, name="protocols")
 app.command("eligibility")(protocols.eligibility)
 app.command("screen")(protocols.screen)
@@ -61,6 +62,8 @@ app.add_typer(report.app, name="report")
 app.add_typer(trials.app, name="trials")
 app.command("synth")(synthetic.synth)
 app.command("demo")(synthetic.demo)
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.token_app, name="token")
 
 
 @app.callback()
@@ -88,6 +91,7 @@ def init(
     with open_platform() as platform:
         revision = platform.upgrade_schema()
         typer.echo(f"database ready at {platform.database_label()} (schema {revision})")
+        audit.create_anchor(platform)
         with platform.uow() as uow:
             if has_admin(uow):
                 typer.echo("an administrator already exists; no account created")
@@ -114,11 +118,9 @@ def _read_password(path: Path) -> str:
         raise CliError(
             f"cannot read the password file {path}: {exc.strerror}", EXIT_INVALID_INPUT
         ) from exc
-    if len(password) < 12:
-        raise CliError(
-            f"password-file: the password has {len(password)} characters; at least 12 are needed",
-            EXIT_INVALID_INPUT,
-        )
+    problem = password_problem(password)
+    if problem is not None:
+        raise CliError(f"password-file: not accepted: {problem}", EXIT_INVALID_INPUT)
     return password
 
 
@@ -139,20 +141,6 @@ def db_status() -> None:
         typer.echo(f"schema: {current or 'empty'} (newest: {head})")
         if current != head:
             raise CliError("the schema is not up to date: run 'lupus-sct db upgrade'")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check every audit entry's hash and link; name the first entry that does not verify."""
-    with open_platform() as platform:
-        result = verify_audit_trail(platform.uow())
-    if not result.intact:
-        raise CliError(
-            f"audit trail broken at entry {result.first_bad_seq}: {result.problem} "
-            f"({result.entries_checked} entries read)"
-        )
-    count = result.entries_checked
-    typer.echo(f"audit trail intact: {count} {'entry' if count == 1 else 'entries'} verified")
 
 
 @app.command()
@@ -206,6 +194,7 @@ def serve(
 
 def run(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn every failure into one line and an exit code."""
+    log_privacy.install()
     try:
         app(args=argv, prog_name="lupus-sct")  # standalone: usage errors print and exit 2
     except SystemExit as done:
@@ -219,7 +208,8 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("LUPUS_SCT_DEBUG"):
             raise
-        message = describe_failure(exc) or f"unexpected {type(exc).__name__}: {exc}"
+        # The type only: a driver's message may quote a name or a hospital number.
+        message = describe_failure(exc) or f"unexpected {type(exc).__name__}"
         typer.echo(f"error: {message}", err=True)
         return 1
     return 0

@@ -186,10 +186,16 @@ def build_demo(directory: Path, *, seed: int, echo: Callable[[str], None]) -> Se
     if database.exists():
         raise CliError(f"{database} already exists; choose an empty --dir", EXIT_INVALID_INPUT)
     directory.mkdir(parents=True, exist_ok=True)
-    settings = Settings(data_dir=directory, database_url=f"sqlite:///{database}")
+    # The demo's audit signing key sits in its own folder, not in the user's configuration
+    # directory (docs/adr/0005-audit-anchor.md): a demo is thrown away with its folder.
+    settings = Settings(
+        data_dir=directory, config_dir=directory / "keys", database_url=f"sqlite:///{database}"
+    )
     platform = bootstrap(settings)
     try:
         platform.upgrade_schema()
+        if platform.audit_anchor is not None:
+            platform.audit_anchor.create_key()
         now = platform.clock.now()
         centre_ids = ensure_centres(
             platform.uow, synthetic_centres(seed, DEFAULT_CENTRES), by=DEMO_ACTOR, now=now

@@ -20,7 +20,7 @@ creatinine 0); it is wider than any clinical reference range.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
@@ -182,12 +182,14 @@ class LabResult:
                 low,
                 f"a value <= reference_high ({high:g})",
             )
-        if self.collected_at.tzinfo is None:
+        if self.collected_at.utcoffset() is None:
             raise InvalidValueError(
                 f"lab[{self.loinc_code}].collected_at",
                 self.collected_at.isoformat(),
                 "a time with a UTC offset",
             )
+        # One spelling per instant (UTC), so the record, its audit entry and the store agree.
+        object.__setattr__(self, "collected_at", self.collected_at.astimezone(UTC))
 
 
 def lab_test(loinc_code: str) -> LabTest:

@@ -15,6 +15,7 @@ import re
 from datetime import date
 
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.sensitivity import IDENTIFIER, SECRET
 
 MAX_PLAUSIBLE_AGE_YEARS = (
     120  # oldest verified human ~122 years; a birth date further back is a typo
@@ -73,7 +74,7 @@ class User:
     display_name: str
     role: Role
     centre_ids: tuple[str, ...]
-    password_hash: str
+    password_hash: str = dataclasses.field(metadata=SECRET)
     active: bool = True
     version: int = 0
 
@@ -111,9 +112,9 @@ class PatientIdentity:
     """Direct identifiers of a patient, kept apart from clinical data."""
 
     patient_id: str
-    family_name: str
-    given_name: str
-    hospital_number: str
+    family_name: str = dataclasses.field(metadata=IDENTIFIER)
+    given_name: str = dataclasses.field(metadata=IDENTIFIER)
+    hospital_number: str = dataclasses.field(metadata=IDENTIFIER)
     version: int = 0
 
     @property

@@ -28,10 +28,13 @@ Built from the tidy tables (:mod:`.table_export`); every choice below is an inte
 - Removed columns: the pseudonym (a unique code, (R)) and the centre code; the identity table
   (names, hospital numbers) is never read. Free text is dropped (``end_reason``, outcome
   ``detail``, infection ``organism`` and ``site``, and the referrer, reasons, product names and
-  discharge destination inside event details). Text kept because it is usually a controlled term
-  (CTCAE term, protocol id, follow-up label, agent names, and a drug name outside the RxNorm
-  catalogue; a catalogued drug takes the catalogue name)
-  is dropped from the cell when it contains anything that looks like an identifier: an e-mail
+  discharge destination inside event details). Every other text cell, in a column or inside a
+  JSON value, is kept only if it is a coded value (:mod:`.deidentify_vocabulary`: enumeration
+  values, CTCAE v5.0 terms, schedule labels, protocol slugs, catalogued drug names; a drug
+  outside the RxNorm catalogue has no name in the export, an uncoded adverse-event term is
+  written "uncoded"); anything else is withheld, because no scrubber finds a name it does not
+  know (issue #15). A kept value is still dropped when it contains anything that looks like an
+  identifier: an e-mail
   address, URL, IP address, telephone or fax number, social security number, a run of 5 or more
   digits (record, account, licence, device or health-plan numbers, ZIP codes), a date, a UK
   postcode, a street address, a title followed by a name, or a name, hospital number or
@@ -48,7 +51,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,7 @@ import polars as pl
 
 from lupus_sct.domain.medications import DRUGS
 from lupus_sct.domain.people import PatientIdentity, age_in_years
+from lupus_sct.interop import deidentify_vocabulary as vocabulary
 from lupus_sct.interop.table_export import TABLES, record_columns, write_tables
 
 MIN_KEY_BYTES = 16  # 128 bits: at least the HMAC-SHA256 security level NIST SP 800-107 asks
@@ -73,11 +77,11 @@ _DROPPED = {
     "outcomes": ("detail",),
     "infections": ("organism", "site"),
 }
-_SCRUBBED = {
-    "adverse_events": ("ctcae_term",),
-    "courses": ("protocol_id",),
-    "follow_ups": ("label",),
-    "medications": ("drug_name",),
+_CODED: dict[tuple[str, str], Callable[[str], str | None]] = {
+    ("adverse_events", "ctcae_term"): vocabulary.ctcae_term,
+    ("courses", "protocol_id"): vocabulary.slug,
+    ("follow_ups", "label"): vocabulary.follow_up_label,
+    ("medications", "drug_name"): lambda _: None,  # the catalogue name is put back (_drug_names)
 }
 _FREE_TEXT_KEYS = frozenset({"referred_by", "reason", "product", "destination"})
 _CODE_COLUMNS = frozenset(
@@ -243,16 +247,13 @@ def _cell(
         return value + shift
     if column == "rxnorm_code" and len(value) > MAX_RXCUI_DIGITS:
         return None
-    if column in _SCRUBBED.get(table, ()) or column == "timepoint":
-        return scrubber.keep(value)
+    coded = vocabulary.follow_up_label if column == "timepoint" else _CODED.get((table, column))
+    if coded is not None:
+        kept = coded(value)
+        return None if kept is None else scrubber.keep(kept)
     if isinstance(value, str) and dtype == pl.Utf8() and column not in _CODE_COLUMNS:
-        return value if _is_controlled(value) else scrubber.keep(value)
+        return scrubber.keep(value) if vocabulary.is_vocabulary_text(value) else None
     return value
-
-
-def _is_controlled(value: str) -> bool:
-    # Enumeration values and "missing" reasons: a lower-case word, words joined by "_".
-    return re.fullmatch(r"[a-z][a-z0-9_]*", value) is not None
 
 
 def _json_cell(value: Any, shift: timedelta, scrubber: _Scrubber) -> Any:
@@ -276,8 +277,8 @@ def _clean_json(data: Any, shift: timedelta, scrubber: _Scrubber, *, key_name: s
             return (date.fromisoformat(data[:10]) + shift).isoformat()
         except ValueError:
             return None
-    if isinstance(data, str) and key_name not in _CODE_COLUMNS and not _is_controlled(data):
-        return scrubber.keep(data)
+    if isinstance(data, str) and key_name not in _CODE_COLUMNS:
+        return scrubber.keep(data) if vocabulary.is_vocabulary_text(data) else None
     return data
 
 

@@ -51,6 +51,7 @@ from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
 from lupus_sct.domain.people import Patient
 from lupus_sct.domain.transfusions import Transfusion
 from lupus_sct.domain.workup import WorkupFinding
+from lupus_sct.interop.spreadsheet_safe import neutralise_frame
 from lupus_sct.services.errors import NotFoundError
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.services.records import canonical_json, to_record
@@ -315,7 +316,7 @@ def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, fmt: str = "csv
     for name, frame in tables.items():
         path = out_dir / f"{name}.{fmt}"
         if fmt == "csv":
-            frame.write_csv(path)
+            neutralise_frame(frame).write_csv(path)  # opened in spreadsheets: no live formulas
         else:
             frame.write_parquet(path)
         written.append(path)

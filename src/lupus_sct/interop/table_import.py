@@ -15,7 +15,7 @@ A mapping file says which entity the table holds and how each field is fed::
       collected_at: ["%d/%m/%Y %H:%M", "%d/%m/%Y"]
     values:                         # field: {source text: value}, applied before reading
       loinc_code: {CREAT: 2160-0}
-    timezone: Europe/London         # for times without an offset (default UTC)
+    timezone: Europe/London         # where times without an offset were read (default UTC)
     list_separator: ";"             # between SLEDAI-2K descriptors (default ";")
     sheet: Results                  # Excel only (default: the first sheet)
 
@@ -37,7 +37,7 @@ import csv
 import dataclasses
 import math
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,6 +47,7 @@ import yaml
 from lupus_sct.domain.errors import DomainError
 from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.services.storable_text import unstorable_reason
 from lupus_sct.services.table_import import (
     ENTITY_FIELDS,
     PATIENT_KEYS,
@@ -270,6 +271,9 @@ class _CellError(ValueError):
 
 def _read_cell(mapping: TableMapping, name: str, spec: FieldSpec, cell: Any, zone: ZoneInfo) -> Any:
     text = _text(cell)
+    unstorable = unstorable_reason(text)
+    if unstorable is not None:  # the row is refused, the same on both databases
+        raise _CellError(f"{name} {unstorable}")
     mapped = mapping.values.get(name, {})
     if text in mapped:
         cell = text = mapped[text]
@@ -397,7 +401,23 @@ def _read_datetime(
                     f"{name}: {text!r} is not a date-time like 2026-01-31T08:15 "
                     "(give date_formats: in the mapping for other forms)"
                 ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if moment.utcoffset() is not None:
+        return moment.astimezone(UTC)
+    return _local_to_utc(name, moment, zone)
+
+
+def _local_to_utc(name: str, moment: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time in ``zone``; refused if DST skips or repeats it."""
+    earlier = moment.replace(tzinfo=zone, fold=0)
+    later = moment.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() != later.utcoffset():
+        gap = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
+        what = "does not exist" if gap else "happened twice"
+        raise _CellError(
+            f"{name}: {moment.isoformat()} {what} in {zone.key} (a daylight-saving change); "
+            "give the time with its UTC offset"
+        )
+    return earlier.astimezone(UTC)
 
 
 def _strptime(name: str, text: str, formats: tuple[str, ...]) -> datetime:

@@ -5,7 +5,9 @@ Notes
 Each entry's hash covers its sequence number, time, actor, entity, action, the values before and
 after, the reason and the previous entry's hash. Changing, deleting or reordering any entry breaks
 the chain at that entry, and :func:`verify_chain` names it. Entries are written by the same unit
-of work as the change they describe, so a change is never committed without its entry.
+of work as the change they describe, so a change is never committed without its entry. A secret
+field is recorded as a marker, never its value (:mod:`lupus_sct.services.audit_secrets`); the
+chain's head is anchored outside the database (docs/adr/0005-audit-anchor.md).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from lupus_sct.services.records import TRANSIENT, canonical_json, to_record
+from lupus_sct.services.audit_secrets import audit_record, audit_records
+from lupus_sct.services.records import TRANSIENT, canonical_json
 
 GENESIS_HASH = "0" * 64
 
@@ -270,7 +273,7 @@ def audited_add(
             entity_id=stored.id,
             action=AuditAction.CREATE,
             before=None,
-            after=to_record(stored),
+            after=audit_record(stored),
             reason=reason,
         )
     )
@@ -290,6 +293,7 @@ def audited_update(
     """Store a changed record (refused if stale) and its audit entry with before and after."""
     before = repo.get(item.id)
     stored = repo.update(item)
+    before_record, after_record = audit_records(before, stored)
     log.append(
         AuditDraft(
             recorded_at=timestamp(now),
@@ -297,8 +301,8 @@ def audited_update(
             entity=entity,
             entity_id=stored.id,
             action=AuditAction.UPDATE,
-            before=to_record(before),
-            after=to_record(stored),
+            before=before_record,
+            after=after_record,
             reason=reason,
         )
     )

@@ -1,4 +1,4 @@
-"""Use case: read the audit log a page at a time (auditors and administrators)."""
+"""Use case: read the audit log a page at a time (auditors and administrators), redacted."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from itertools import islice
 
 from lupus_sct.domain.access import Principal, Scope
 from lupus_sct.services.audit import AuditEntry
+from lupus_sct.services.audit_redaction import redact_entries
 from lupus_sct.services.auth import PermissionDeniedError
 from lupus_sct.services.clinic_access import MAX_PAGE_SIZE, Page
 from lupus_sct.services.ports import UnitOfWork
@@ -15,7 +16,10 @@ from lupus_sct.services.ports import UnitOfWork
 def audit_page(
     uow: UnitOfWork, principal: Principal, *, offset: int, limit: int, entity: str | None = None
 ) -> Page[AuditEntry]:
-    """Entries in sequence order from ``offset``; ``entity`` filters by entity name."""
+    """Entries in sequence order from ``offset``; ``entity`` filters by entity name.
+
+    Secrets are hidden and identifiers shown only as :func:`redact_entries` allows.
+    """
     if not principal.may(Scope.AUDIT):
         raise PermissionDeniedError("reading the audit log needs the 'audit' scope")
     limit = min(limit, MAX_PAGE_SIZE)
@@ -23,4 +27,5 @@ def audit_page(
         chosen = (e for e in entries if entity is None or e.entity == entity)
         items = tuple(islice(chosen, offset, offset + limit))
         total = offset + len(items) + sum(1 for _ in chosen)
+        items = redact_entries(uow, principal, items)
     return Page(items, total, offset, limit)

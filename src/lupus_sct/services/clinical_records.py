@@ -12,6 +12,8 @@ from datetime import date, datetime
 from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
 from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.course import CourseKind, TherapyCourse
+from lupus_sct.domain.ctcae_v5_terms import check_adverse_event_term
+from lupus_sct.domain.dose_plausibility import check_dose_plausible
 from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
@@ -49,6 +51,7 @@ def record_medication(
     uow: UnitOfWork, exposure: MedicationExposure, *, by: str, now: datetime
 ) -> MedicationExposure:
     """Store a medication exposure (a period on one drug at one dose)."""
+    check_dose_plausible(exposure)
     _check_dated(uow, exposure.patient_id, "medication.start_date", exposure.start_date, now)
     return audited_add(uow.medications, uow.audit, exposure, entity="medication", by=by, now=now)
 
@@ -56,7 +59,8 @@ def record_medication(
 def record_adverse_event(
     uow: UnitOfWork, event: AdverseEvent, *, by: str, now: datetime
 ) -> AdverseEvent:
-    """Store a CTCAE-graded adverse event."""
+    """Store a CTCAE-graded adverse event (its term coded, never free text)."""
+    check_adverse_event_term(event.ctcae_term)
     _check_course(uow, event.patient_id, event.course_id)
     _check_dated(uow, event.patient_id, "adverse_event.onset_date", event.onset_date, now)
     return audited_add(uow.adverse_events, uow.audit, event, entity="adverse_event", by=by, now=now)

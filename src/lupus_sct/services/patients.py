@@ -19,6 +19,7 @@ from lupus_sct.domain.people import (
 )
 from lupus_sct.services.audit import audited_add, audited_update
 from lupus_sct.services.errors import DuplicateError
+from lupus_sct.services.hospital_numbers import check_hospital_number_free
 from lupus_sct.services.ports import UnitOfWork
 
 
@@ -90,6 +91,10 @@ def enrol_patient(
     pseudonym = pseudonym or f"{centre.code}-{secrets.token_hex(4).upper()}"
     if uow.patients.find(pseudonym=pseudonym):
         raise DuplicateError("patient", "pseudonym", pseudonym)
+    if identity is not None:
+        check_hospital_number_free(
+            uow, centre_id=centre.id, hospital_number=identity.hospital_number, patient_id=None
+        )
     patient = Patient(
         id=new_id(), pseudonym=pseudonym, sex=sex, birth_date=birth_date, centre_id=centre.id
     )

@@ -21,13 +21,16 @@ from lupus_sct.domain.course import (
     check_event_fits_course,
     course_after_event,
 )
+from lupus_sct.domain.ctcae_v5_terms import check_adverse_event_term
 from lupus_sct.domain.diagnosis import Diagnosis, check_onset_date
+from lupus_sct.domain.dose_plausibility import check_dose_plausible
 from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.labs import LabResult
 from lupus_sct.domain.medications import MedicationExposure
 from lupus_sct.domain.people import Patient, PatientIdentity, check_birth_date
 from lupus_sct.services.audit import audited_add, audited_update
 from lupus_sct.services.errors import DuplicateError
+from lupus_sct.services.hospital_numbers import check_hospital_number_free
 from lupus_sct.services.patients import correct_patient
 from lupus_sct.services.ports import Repository, UnitOfWork
 
@@ -68,7 +71,13 @@ def add_identity(
     uow: UnitOfWork, identity: PatientIdentity, *, by: str, now: datetime
 ) -> PatientIdentity:
     """Store the direct identifiers of an existing patient."""
-    uow.patients.get(identity.patient_id)
+    patient = uow.patients.get(identity.patient_id)
+    check_hospital_number_free(
+        uow,
+        centre_id=patient.centre_id,
+        hospital_number=identity.hospital_number,
+        patient_id=patient.id,
+    )
     return audited_add(
         uow.identities, uow.audit, identity, entity="patient_identity", by=by, now=now
     )
@@ -78,6 +87,13 @@ def correct_identity(
     uow: UnitOfWork, identity: PatientIdentity, *, reason: str, by: str, now: datetime
 ) -> PatientIdentity:
     """Correct a patient's name or hospital number."""
+    patient = uow.patients.get(identity.patient_id)
+    check_hospital_number_free(
+        uow,
+        centre_id=patient.centre_id,
+        hospital_number=identity.hospital_number,
+        patient_id=patient.id,
+    )
     return audited_update(
         uow.identities,
         uow.audit,
@@ -234,6 +250,7 @@ def correct_medication(
     uow: UnitOfWork, exposure: MedicationExposure, *, reason: str, by: str, now: datetime
 ) -> MedicationExposure:
     """Correct a medication exposure."""
+    check_dose_plausible(exposure)
     _check_same_patient(uow.medications, exposure, "medication")
     _check_dated(uow, exposure.patient_id, "medication.start_date", exposure.start_date, now)
     return audited_update(
@@ -245,6 +262,7 @@ def correct_adverse_event(
     uow: UnitOfWork, event: AdverseEvent, *, reason: str, by: str, now: datetime
 ) -> AdverseEvent:
     """Correct an adverse event (term, grade, dates, attribution, course)."""
+    check_adverse_event_term(event.ctcae_term)
     _check_same_patient(uow.adverse_events, event, "adverse_event")
     if event.course_id is not None:
         course = uow.courses.get(event.course_id)

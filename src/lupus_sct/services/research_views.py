@@ -99,8 +99,8 @@ def _research_patient(uow: UnitOfWork, patient: Patient) -> tuple[ResearchPatien
 
 def _by_pseudonym(uow: UnitOfWork, principal: Principal, pseudonym: str) -> Patient:
     found = uow.patients.find(pseudonym=pseudonym)
-    if not found:
-        raise NotFoundError("patient", pseudonym)
+    if not found or not principal.sees_centre(found[0].centre_id):
+        raise NotFoundError("patient", pseudonym)  # the pseudonym asked, never the internal id
     return visible_patient(uow, principal, found[0].id)
 
 

@@ -11,6 +11,8 @@ same message. Every row is tried in one unit of work; the use cases check before
 refused row leaves nothing behind. The unit of work is committed once, at the end: only when no
 row was refused, or with ``partial`` (then the valid rows are written and the others reported),
 and never in a dry run. A process killed before that commit leaves the database as it was.
+Re-running a file is safe: rows already stored or repeated in the file are reported, not written
+again (:mod:`lupus_sct.services.table_import_matching`).
 """
 
 from __future__ import annotations
@@ -22,102 +24,48 @@ from datetime import date, datetime
 from typing import Any
 
 from lupus_sct.domain.assessment import Assessment, RaJointAssessment
-from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.errors import DomainError
 from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DRUGS, DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.medications import DRUGS, DrugClass, MedicationExposure
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Centre, Patient, Sex
+from lupus_sct.domain.people import Centre, Patient
 from lupus_sct.services import clinical_records
 from lupus_sct.services.errors import DuplicateError, NotFoundError, ServiceError
 from lupus_sct.services.patients import IdentityDetails, enrol_patient, new_id
 from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.services.table_import_fields import (
+    ENTITY_FIELDS,
+    PATIENT_KEYS,
+    FieldKind,
+    FieldSpec,
+    check_fields,
+)
+from lupus_sct.services.table_import_matching import (
+    ImportLedger,
+    PatientKey,
+    match_patient,
+    patient_keys,
+    reconcile_patient,
+    record_key,
+)
 
-
-class FieldKind(enum.Enum):
-    """How a cell is read."""
-
-    TEXT = "text"
-    DATE = "date"
-    DATETIME = "datetime"
-    NUMBER = "number"
-    INTEGER = "integer"
-    BOOLEAN = "boolean"
-    ENUM = "enum"
-    DESCRIPTORS = "descriptors"  # a list of SLEDAI-2K descriptors
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """A field a table may feed: its kind, whether it is required and what a blank cell means.
-
-    A blank ``tristate`` field is "not evaluated" (never 0); a blank optional field is ``None``
-    (or ``default`` when one is given).
-    """
-
-    kind: FieldKind
-    required: bool = False
-    tristate: bool = False
-    enum_type: type[enum.Enum] | None = None
-    default: Any = None
-
-
-_TEXT, _DATE = FieldSpec(FieldKind.TEXT), FieldSpec(FieldKind.DATE)
-_NUMBER_3 = FieldSpec(FieldKind.NUMBER, tristate=True)
-_INTEGER_3 = FieldSpec(FieldKind.INTEGER, tristate=True)
-_BOOLEAN_3 = FieldSpec(FieldKind.BOOLEAN, tristate=True)
-PATIENT = FieldSpec(FieldKind.TEXT, required=True)
-ENTITY_FIELDS: dict[str, dict[str, FieldSpec]] = {
-    "patients": {
-        "pseudonym": _TEXT,
-        "sex": FieldSpec(FieldKind.ENUM, required=True, enum_type=Sex),
-        "birth_date": FieldSpec(FieldKind.DATE, required=True),
-        "family_name": _TEXT,
-        "given_name": _TEXT,
-        "hospital_number": _TEXT,
-    },
-    "assessments": {
-        "patient": PATIENT,
-        "visit_date": FieldSpec(FieldKind.DATE, required=True),
-        "sledai_window_days": FieldSpec(FieldKind.INTEGER, default=30),
-        "sledai_descriptors": FieldSpec(FieldKind.DESCRIPTORS, tristate=True),
-        "sledai_not_attributed": FieldSpec(FieldKind.DESCRIPTORS, default=()),
-        "pga": _NUMBER_3,
-        "hemolytic_anemia": _BOOLEAN_3,
-        "gi_activity": _BOOLEAN_3,
-        "maintenance_therapy_tolerated": _BOOLEAN_3,
-        "investigational_drug": _BOOLEAN_3,
-        "hospitalised_for_sle": _BOOLEAN_3,
-        "tjc28": _INTEGER_3,
-        "sjc28": _INTEGER_3,
-        "tjc68": _INTEGER_3,
-        "sjc66": _INTEGER_3,
-        "patient_global_mm": _NUMBER_3,
-        "evaluator_global_cm": _NUMBER_3,
-        "haq_di": _NUMBER_3,
-    },
-    "labs": {
-        "patient": PATIENT,
-        "loinc_code": FieldSpec(FieldKind.TEXT, required=True),
-        "value": FieldSpec(FieldKind.NUMBER, required=True),
-        "unit": FieldSpec(FieldKind.TEXT, required=True),
-        "collected_at": FieldSpec(FieldKind.DATETIME, required=True),
-        "reference_low": FieldSpec(FieldKind.NUMBER),
-        "reference_high": FieldSpec(FieldKind.NUMBER),
-    },
-    "medications": {
-        "patient": PATIENT,
-        "drug_name": _TEXT,
-        "rxnorm_code": FieldSpec(FieldKind.TEXT, required=True),
-        "drug_class": FieldSpec(FieldKind.ENUM, enum_type=DrugClass),
-        "dose": FieldSpec(FieldKind.NUMBER, required=True),
-        "dose_unit": FieldSpec(FieldKind.TEXT, required=True),
-        "route": FieldSpec(FieldKind.ENUM, required=True, enum_type=Route),
-        "frequency": FieldSpec(FieldKind.ENUM, required=True, enum_type=Frequency),
-        "start_date": FieldSpec(FieldKind.DATE, required=True),
-        "stop_date": _DATE,
-    },
+__all__ = [
+    "ENTITY_FIELDS",
+    "PATIENT_KEYS",
+    "FieldKind",
+    "FieldSpec",
+    "RowProblem",
+    "TableImportReport",
+    "TableRow",
+    "UnknownCentreCodeError",
+    "check_fields",
+    "import_rows",
+]
+_RECORDERS: dict[str, Any] = {
+    "assessments": clinical_records.record_assessment,
+    "labs": clinical_records.record_lab,
+    "medications": clinical_records.record_medication,
 }
-PATIENT_KEYS = ("pseudonym", "hospital_number")
 _RA_FIELDS = tuple(f.name for f in dataclasses.fields(RaJointAssessment))
 _IDENTITY_FIELDS = ("family_name", "given_name", "hospital_number")
 
@@ -152,11 +100,15 @@ class TableImportReport:
     written: bool
     dry_run: bool
     partial: bool
+    unchanged: tuple[int, ...] = ()  # rows equal to a stored record (table_import_matching)
+    updated: tuple[int, ...] = ()  # patient rows that updated the patient they matched
+    repeats: tuple[tuple[int, int], ...] = ()  # (row, the earlier row of the file it repeats)
 
     @property
     def rows_written(self) -> int:
-        """Rows stored (0 unless the unit of work was committed)."""
-        return self.rows_valid if self.written else 0
+        """Rows stored or updated (0 unless the unit of work was committed)."""
+        skipped = len(self.unchanged) + len(self.repeats)
+        return self.rows_valid - skipped if self.written else 0
 
     @property
     def rows_refused(self) -> int:
@@ -206,7 +158,18 @@ def import_rows(
         uow.commit()
     else:
         uow.rollback()
-    return TableImportReport(read, valid, tuple(problems), commit, dry_run, partial)
+    ledger = writer.ledger
+    return TableImportReport(
+        read,
+        valid,
+        tuple(problems),
+        commit,
+        dry_run,
+        partial,
+        unchanged=tuple(ledger.unchanged),
+        updated=tuple(ledger.updated),
+        repeats=tuple(ledger.repeats),
+    )
 
 
 class _RowWriter:
@@ -225,6 +188,7 @@ class _RowWriter:
         self._uow, self._entity, self._centre = uow, entity, centre
         self._patient_key, self._by, self._now = patient_key, by, now
         self._patients: dict[str, str] = {}
+        self.ledger = ImportLedger(uow, entity)
 
     def write(self, row: TableRow) -> list[RowProblem]:
         try:
@@ -236,19 +200,21 @@ class _RowWriter:
         return []
 
     def _write(self, row: TableRow) -> None:
-        values, uow, by, now = row.values, self._uow, self._by, self._now
         if self._entity == "patients":
             self._enrol(row)
-        elif self._entity == "assessments":
-            clinical_records.record_assessment(
-                uow, _assessment(self._patient(row), values), by=by, now=now
-            )
-        elif self._entity == "labs":
-            clinical_records.record_lab(uow, _lab(self._patient(row), values), by=by, now=now)
-        else:
-            clinical_records.record_medication(
-                uow, _medication(row, self._patient(row)), by=by, now=now
-            )
+            return
+        record = self._record(row)
+        if self.ledger.skip(row.number, record):
+            return
+        _RECORDERS[self._entity](self._uow, record, by=self._by, now=self._now)
+        self.ledger.remember(row.number, record_key(record))
+
+    def _record(self, row: TableRow) -> Any:
+        if self._entity == "assessments":
+            return _assessment(self._patient(row), row.values)
+        if self._entity == "labs":
+            return _lab(self._patient(row), row.values)
+        return _medication(row, self._patient(row))
 
     def _enrol(self, row: TableRow) -> None:
         values = row.values
@@ -264,12 +230,47 @@ class _RowWriter:
                 )
             )
         identity = IdentityDetails(*(values[f] for f in _IDENTITY_FIELDS)) if given else None
-        try:
-            self._enrol_one(values, identity)
-        except DuplicateError as exc:
-            raise _RowRefusedError(
-                RowProblem(row.number, "pseudonym", row.raw.get("pseudonym", ""), str(exc))
-            ) from exc
+        keys = patient_keys(values)
+        if not (keys and self._matched(row, keys, identity)):
+            try:
+                self._enrol_one(values, identity)
+            except DuplicateError as exc:
+                raise _RowRefusedError(
+                    RowProblem(row.number, "pseudonym", row.raw.get("pseudonym", ""), str(exc))
+                ) from exc
+        for key in keys:  # only once the row is written: a refused row is refused again
+            self.ledger.remember(row.number, key, _content(row))
+
+    def _matched(
+        self, row: TableRow, keys: list[PatientKey], identity: IdentityDetails | None
+    ) -> bool:
+        """Whether the row's patient was met before (a repeat, updated or unchanged)."""
+        for key in keys:
+            earlier = self.ledger.earlier(key)
+            if earlier is not None and earlier[1] != _content(row):
+                raise _RowRefusedError(
+                    RowProblem(
+                        row.number,
+                        key[0],
+                        row.raw.get(key[0], ""),
+                        f"the patient of row {earlier[0]} again, with other values: "
+                        "give each patient once",
+                    )
+                )
+            if earlier is not None:
+                self.ledger.repeats.append((row.number, earlier[0]))
+                return True
+        patient = match_patient(self._uow, self._centre.id, keys)
+        if patient is None:
+            return False
+        reason = f"table import, row {row.number}"
+        if reconcile_patient(
+            self._uow, patient, row.values, identity, reason=reason, by=self._by, now=self._now
+        ):
+            self.ledger.updated.append(row.number)
+        else:
+            self.ledger.unchanged.append(row.number)
+        return True
 
     def _enrol_one(self, values: dict[str, Any], identity: IdentityDetails | None) -> None:
         enrol_patient(
@@ -306,6 +307,10 @@ class _RowWriter:
                 )
             )
         return here[0].id
+
+
+def _content(row: TableRow) -> str:
+    return repr(sorted(row.values.items()))
 
 
 class _RowRefusedError(Exception):
@@ -402,23 +407,3 @@ def _show(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
-
-
-def check_fields(entity: str, mapped: Iterable[str]) -> None:
-    """Refuse a mapping that feeds an unknown field or leaves a required field unfed."""
-    if entity not in ENTITY_FIELDS:
-        raise InvalidValueError("mapping.entity", entity, f"one of {', '.join(ENTITY_FIELDS)}")
-    fields = ENTITY_FIELDS[entity]
-    mapped = set(mapped)
-    unknown = sorted(mapped - set(fields))
-    if unknown:
-        raise InvalidValueError(
-            "mapping.columns", unknown[0], f"a field of {entity}: {', '.join(fields)}"
-        )
-    missing = [name for name, spec in fields.items() if spec.required and name not in mapped]
-    if missing:
-        raise InvalidValueError(
-            "mapping.columns",
-            missing[0],
-            f"a column or a fixed value for each of {', '.join(missing)}",
-        )

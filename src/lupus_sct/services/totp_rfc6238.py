@@ -46,16 +46,27 @@ def secret_bytes(secret_base32: str) -> bytes:
     return base64.b32decode(padded)
 
 
+def matching_step(secret_base32: str, code: str, now: datetime) -> int | None:
+    """The time step T (RFC 6238 s4.2) whose code ``code`` is, within one step of ``now``.
+
+    Every candidate is compared (constant time each), so the time taken does not say which
+    step matched; ``None`` when none does.
+    """
+    key = secret_bytes(secret_base32)
+    current = int(now.timestamp()) // STEP_SECONDS
+    cleaned = code.strip().replace(" ", "")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        return None  # compare_digest refuses non-ASCII text; no code has other characters
+    matched: int | None = None
+    for step in range(current - ALLOWED_DRIFT_STEPS, current + ALLOWED_DRIFT_STEPS + 1):
+        if hmac.compare_digest(hotp(key, step), cleaned):
+            matched = step
+    return matched
+
+
 def verify_totp(secret_base32: str, code: str, now: datetime) -> bool:
     """Whether ``code`` is valid at ``now`` within one step of drift (constant-time compare)."""
-    key = secret_bytes(secret_base32)
-    unix_time = int(now.timestamp())
-    candidates = (
-        totp(key, unix_time + step * STEP_SECONDS)
-        for step in range(-ALLOWED_DRIFT_STEPS, ALLOWED_DRIFT_STEPS + 1)
-    )
-    cleaned = code.strip().replace(" ", "")
-    return any(hmac.compare_digest(candidate, cleaned) for candidate in candidates)
+    return matching_step(secret_base32, code, now) is not None
 
 
 def provisioning_uri(secret_base32: str, *, username: str, issuer: str = "lupus-sct") -> str:

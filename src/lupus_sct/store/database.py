@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,21 +15,44 @@ from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PRIVATE_FILE_MODE = 0o600  # owner only: NIST SP 800-53 AC-6 (least privilege), issue 15 finding 15
+PRIVATE_FOLDER_MODE = 0o700  # the data folder likewise (it also holds -wal, -shm and exports)
 
 
 def create_engine(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite connections get WAL, foreign keys and immediate writes."""
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and immediate writes.
+
+    ``hide_parameters``: a database error never quotes the values of its statement (a patient's
+    name or hospital number) into an exception message, and so into no log line.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         database = sa.make_url(url).database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+            create_private_file(Path(database).expanduser())
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False}, hide_parameters=True
+        )
         sa.event.listen(engine, "connect", _configure_sqlite)
         sa.event.listen(engine, "begin", _begin_immediate)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` for its owner only (file 0600, a new folder 0700) if it does not exist.
+
+    SQLite creates the -wal and -shm files with the database file's permissions, so they follow.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    if not path.exists():
+        previous = os.umask(0o077)  # nothing for group or others, whatever the caller's umask
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
+        finally:
+            os.umask(previous)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from lupus_sct.services.audit import GENESIS_HASH, AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.store.instants import with_utc_instants
 from lupus_sct.store.repository_set import REPOSITORY_NAMES, RepositorySet
 from lupus_sct.store.schema import ENTITIES
 
@@ -56,7 +57,7 @@ class MemoryRepository(Generic[T]):
         item_id = getattr(item, self._key)
         if self._lookup(item_id) is not None:
             raise ValueError(f"duplicate {self._name} id {item_id!r}")
-        stored = dataclasses.replace(item, version=1)  # type: ignore[type-var]
+        stored = with_utc_instants(dataclasses.replace(item, version=1))  # type: ignore[type-var]
         self.pending[item_id] = (None, stored)
         return stored
 
@@ -87,7 +88,8 @@ class MemoryRepository(Generic[T]):
         read_version = item.version  # type: ignore[attr-defined]
         if current.version != read_version:  # type: ignore[attr-defined]
             raise StaleWriteError(self._name, item_id, read_version)
-        stored = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
+        changed = dataclasses.replace(item, version=read_version + 1)  # type: ignore[type-var]
+        stored = with_utc_instants(changed)
         expected = self.pending[item_id][0] if item_id in self.pending else read_version
         self.pending[item_id] = (expected, stored)
         return stored

@@ -42,6 +42,7 @@ from lupus_sct.domain.sign_in import (
 )
 from lupus_sct.domain.transfusions import Transfusion
 from lupus_sct.domain.workup import WorkupFinding
+from lupus_sct.store.instants import UtcDateTime
 
 metadata = sa.MetaData(
     naming_convention={
@@ -95,7 +96,7 @@ def _scalar_type(annotation: Any) -> sa.types.TypeEngine[Any] | None:
         float: sa.Float(),
         bool: sa.Boolean(),
         date: sa.Date(),
-        datetime: sa.DateTime(timezone=True),
+        datetime: UtcDateTime(),
     }
     return simple.get(annotation)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -136,10 +136,16 @@ class SqlAuditLog:
         # lock and SQLite's immediate transaction are held until commit or rollback, so no
         # other writer can append meanwhile and the head need not be read again.
         self._head: tuple[int, str] | None = None
+        self._appended = False  # this transaction appended entries (see appended_head)
 
     def end_transaction(self) -> None:
         """Forget the chain head: the next append takes the lock and reads it again."""
         self._head = None
+        self._appended = False
+
+    def appended_head(self) -> tuple[int, str] | None:
+        """The chain head this transaction appended up to, or None if it appended nothing."""
+        return self._head if self._appended else None
 
     def head(self) -> tuple[int, str]:
         """The last entry's (seq, hash), read under the audit lock held to the transaction's end."""
@@ -176,6 +182,7 @@ class SqlAuditLog:
             entries.append(entry)
         insert_rows(self._conn, audit_log, [_audit_row(e) for e in entries])
         self._head = (seq, prev_hash)
+        self._appended = True
         return entries
 
     def append_sealed(self, entries: Sequence[AuditEntry]) -> None:
@@ -185,6 +192,7 @@ class SqlAuditLog:
         check_links(self._chain_head(), entries)
         insert_rows(self._conn, audit_log, [_audit_row(e) for e in entries])
         self._head = (entries[-1].seq, entries[-1].hash)
+        self._appended = True
 
     def entries(self) -> Generator[AuditEntry, None, None]:
         query = sa.select(audit_log).order_by(audit_log.c.seq)
@@ -296,12 +304,19 @@ class SqlUnitOfWork(RepositorySet):
     """One database transaction; leaving the block without ``commit`` rolls it back.
 
     The connection begins its transaction at the first statement (SQLAlchemy autobegin), so a
-    SQLite write lock is held only while work is being done.
+    SQLite write lock is held only while work is being done. ``on_audit_commit`` is called with
+    the chain head after each commit that appended audit entries (the audit anchor's
+    checkpoint: docs/adr/0005-audit-anchor.md).
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        on_audit_commit: Callable[[tuple[int, str]], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._conn: sa.Connection | None = None
+        self._on_audit_commit = on_audit_commit
 
     def __enter__(self) -> Self:
         self._conn = self._engine.connect()
@@ -326,10 +341,13 @@ class SqlUnitOfWork(RepositorySet):
             self._conn = None
 
     def commit(self) -> None:
+        head = self._audit_log.appended_head()
         try:
             self._connection().commit()
         finally:
             self._audit_log.end_transaction()
+        if head is not None and self._on_audit_commit is not None:
+            self._on_audit_commit(head)
 
     def rollback(self) -> None:
         try:

@@ -9,6 +9,8 @@ tests in tests/web/test_decision_aid_ipdas.py check one criterion each).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +37,7 @@ from lupus_sct.web.decision_aid_view import (
     sure_answers,
     value_items,
 )
+from lupus_sct.web.rendered_once import RenderedOnce, entity_tag
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static" / "decision_aid"
@@ -63,13 +66,23 @@ UPDATE_POLICY = (
 QueryList = Annotated[list[str] | None, Query()]
 
 
+PUBLIC_CACHE_CONTROL = "public, max-age=3600"  # the aid carries its date: refetched hourly
+
+
 def mount_decision_aid(app: FastAPI, platform: Platform) -> None:
-    """Add GET /decision-aid, GET /decision-aid.pdf and the aid's static files to ``app``."""
+    """Add GET /decision-aid, GET /decision-aid.pdf and the aid's static files to ``app``.
+
+    Both are public and rendered once per content version (app version, evidence table, date and
+    the reader's normalised choices), then served from memory with an ETag (issue 15, finding 4).
+    """
     rows = load_evidence()
+    evidence_digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    pages = RenderedOnce()
+    handouts = RenderedOnce()
+    app.state.decision_aid_renders = {"page": pages, "pdf": handouts}
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="decision_aid_static")
 
-    def context(request: Request, kidney: str, option: list[str] | None) -> dict[str, Any]:
-        query = dict(request.query_params)
+    def context(query: Mapping[str, str], kidney: str, option: list[str] | None) -> dict[str, Any]:
         population = population_of(kidney)
         aid = build_decision_aid(rows, population=population, options=chosen_options(option or []))
         return {
@@ -96,29 +109,71 @@ def mount_decision_aid(app: FastAPI, platform: Platform) -> None:
             "produced_on": _today(platform),
             "version": __version__,
             "stylesheet": f"{STATIC_URL}/{STYLESHEET}",
-            "query_string": str(request.url.query),
+            "query_string": "",
             "print_mode": False,
         }
 
-    @app.get("/decision-aid", response_class=HTMLResponse, include_in_schema=False)
-    def decision_aid_page(
-        request: Request, kidney: str = "unsure", option: QueryList = None
-    ) -> HTMLResponse:
-        return templates.TemplateResponse(
-            request, "decision_aid/page.html", context(request, kidney, option)
+    def version_of(query: Mapping[str, str], kidney: str, option: list[str] | None) -> Any:
+        return (
+            __version__,
+            evidence_digest,
+            _today(platform),
+            content_inputs(query, kidney, option),
         )
 
-    @app.get("/decision-aid.pdf", include_in_schema=False)
-    def decision_aid_pdf(
+    @app.get("/decision-aid", response_class=HTMLResponse, include_in_schema=False)
+    async def decision_aid_page(
         request: Request, kidney: str = "unsure", option: QueryList = None
     ) -> Response:
-        page = context(request, kidney, option) | {"print_mode": True}
-        html = templates.get_template("decision_aid/page.html").render(page)
-        return Response(
-            render_pdf(html),
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'inline; filename="lupus-decision-aid.pdf"'},
-        )
+        query = dict(request.query_params)
+        key = (version_of(query, kidney, option), str(request.url.query))
+
+        def render() -> bytes:
+            page = context(query, kidney, option) | {"query_string": str(request.url.query)}
+            return templates.get_template("decision_aid/page.html").render(page).encode()
+
+        body = await pages.get(key, render)
+        return _public(request, body, "text/html; charset=utf-8", {})
+
+    @app.get("/decision-aid.pdf", include_in_schema=False)
+    async def decision_aid_pdf(
+        request: Request, kidney: str = "unsure", option: QueryList = None
+    ) -> Response:
+        query = dict(request.query_params)
+
+        def render() -> bytes:
+            page = context(query, kidney, option) | {"print_mode": True}
+            return render_pdf(templates.get_template("decision_aid/page.html").render(page))
+
+        body = await handouts.get(version_of(query, kidney, option), render)
+        disposition = {"Content-Disposition": 'inline; filename="lupus-decision-aid.pdf"'}
+        return _public(request, body, "application/pdf", disposition)
+
+
+def content_inputs(
+    query: Mapping[str, str], kidney: str, option: list[str] | None
+) -> tuple[Any, ...]:
+    """What the reader chose, normalised as the page reads it (unknown values dropped)."""
+    options = chosen_options(option or [])
+    leaning = query.get("leaning", "")
+    known_leanings = {o.value for o in options} | {"unsure"}
+    return (
+        population_of(kidney),
+        kidney if kidney in ("yes", "no", "unsure") else "unsure",
+        options,
+        tuple(item.rating for item in value_items(query)),
+        tuple(sorted(sure_answers(query).items())),
+        leaning if leaning in known_leanings else "",
+        "values" in query,
+    )
+
+
+def _public(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    tag = entity_tag(body)
+    cache = {"ETag": tag, "Cache-Control": PUBLIC_CACHE_CONTROL}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=cache)
+    return Response(body, media_type=media_type, headers=cache | headers)
 
 
 def render_pdf(html: str) -> bytes:

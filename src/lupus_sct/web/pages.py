@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from lupus_sct import __version__
-from lupus_sct.api.context import SESSION_COOKIE, platform_of, session_secret
+from lupus_sct.api.context import SESSION_COOKIE, platform_of, resolve_principal, session_secret
 from lupus_sct.bootstrap import Platform
+from lupus_sct.domain.people import Role
 from lupus_sct.domain.sign_in import SESSION_LIFETIME
 from lupus_sct.services import auth
-from lupus_sct.web import pages_analytics, pages_clinic, pages_courses
+from lupus_sct.web import pages_account, pages_analytics, pages_clinic, pages_courses
 from lupus_sct.web.forms import (
     HERE,
     PRELOGIN_COOKIE,
@@ -39,6 +40,11 @@ def _set_cookie(response: Response, request: Request, name: str, value: str, age
     )
 
 
+def _utf8(text: str) -> bytes:
+    # hmac.compare_digest refuses non-ASCII str: a typed token is compared as bytes instead.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
     token = new_prelogin_token()
     response = render(request, "login.html", {"prelogin": token, "error": error}, status)
@@ -61,13 +67,16 @@ def _forbidden(request: Request, exc: Exception) -> Response:
 def home(request: Request) -> HTMLResponse:
     platform = platform_of(request)
     current, head = platform.schema_status()
+    principal = resolve_principal(request)
+    is_admin = principal is not None and principal.role is Role.ADMIN
     return render(
         request,
         "home.html",
         {
             "version": __version__,
-            "database": platform.database_label(),
-            "schema": current,
+            # where the data lives is configuration: administrators only (issue 15, finding 15)
+            "database": platform.database_label() if is_admin else None,
+            "schema": current if is_admin else None,
             "schema_ok": current == head,
         },
     )
@@ -83,7 +92,7 @@ def login(request: Request, form: Form) -> Response:
     platform = platform_of(request)
     username, password, prelogin = form.get("username"), form.get("password"), form.get("prelogin")
     cookie = request.cookies.get(PRELOGIN_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie, prelogin):
+    if not cookie or not hmac.compare_digest(_utf8(cookie), _utf8(prelogin)):
         return _login_page(request, "The form expired; please sign in again.", 403)
     try:
         result = auth.sign_in(
@@ -92,6 +101,7 @@ def login(request: Request, form: Form) -> Response:
             password=password,
             hasher=platform.hasher,
             now=platform.clock.now(),
+            client_address=request.client.host if request.client else "",
         )
     except auth.AuthenticationError as exc:
         status = 429 if isinstance(exc, auth.LockedOutError) else 401
@@ -116,14 +126,19 @@ def code(request: Request, form: Form) -> Response:
     code, csrf_token = form.get("code"), form.get("csrf_token")
     secret = session_secret(request) or ""
     check = auth.csrf_token(secret)
-    if not secret or not hmac.compare_digest(check, csrf_token):
+    if not secret or not hmac.compare_digest(_utf8(check), _utf8(csrf_token)):
         return RedirectResponse("/login", status_code=303)
     try:
         auth.pass_second_factor(
-            platform.uow(), session_secret=secret, code=code, now=platform.clock.now()
+            platform.uow(),
+            session_secret=secret,
+            code=code,
+            now=platform.clock.now(),
+            client_address=request.client.host if request.client else "",
         )
     except auth.AuthenticationError as exc:
-        return render(request, "login_code.html", {"code_csrf": check, "error": str(exc)}, 401)
+        status = 429 if isinstance(exc, auth.LockedOutError) else 401
+        return render(request, "login_code.html", {"code_csrf": check, "error": str(exc)}, status)
     return RedirectResponse("/worklist", status_code=303)
 
 
@@ -149,3 +164,4 @@ def mount_web(app: FastAPI, platform: Platform) -> None:
     app.include_router(pages_clinic.router)
     app.include_router(pages_courses.router)
     app.include_router(pages_analytics.router)
+    app.include_router(pages_account.router)

@@ -21,6 +21,7 @@ from lupus_sct.services import (
     clinical_records,
     eligibility,
     patients,
+    pseudonym_namespace,
     worklist,
 )
 from lupus_sct.services.errors import ServiceError
@@ -112,14 +113,14 @@ def create_patient(request: Request, form: Form) -> Response:
             platform.uow(),
             user,
             form.get("centre_id"),
-            lambda u, c: patients.enrol_patient(
+            lambda u, c: pseudonym_namespace.enrol_patient_as(
                 u,
-                centre_id=c.id,
+                user,
+                c,
                 sex=Sex(form.get("sex")),
                 birth_date=_date("birth_date", form.get("birth_date")),
                 identity=identity,
                 pseudonym=pseudonym.strip() or None,
-                by=user.actor,
                 now=platform.clock.now(),
             ),
             commit=True,

@@ -39,6 +39,14 @@ def _date(field: str, text: str) -> date:
         raise InvalidValueError(field, text, "a date as YYYY-MM-DD") from None
 
 
+def _course_kind(text: str) -> CourseKind:
+    try:
+        return CourseKind(text)
+    except ValueError:
+        accepted = ", ".join(k.value for k in CourseKind)
+        raise InvalidValueError("course.kind", text, f"one of {accepted}") from None
+
+
 def _details(kind: EventKind, note: str, cd34: str) -> Any:
     if kind is EventKind.REFERRAL:
         return Referral(referred_by=note.strip() or "not stated")
@@ -68,7 +76,7 @@ def start_course(request: Request, patient_id: str, form: Form) -> Response:
         lambda u, p: courses.start_course(
             u,
             patient_id=p.id,
-            kind=CourseKind(kind),
+            kind=_course_kind(kind),
             protocol_id=protocol_id,
             start_date=_date("course.start_date", start_date),
             by=user.actor,

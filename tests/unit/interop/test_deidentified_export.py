@@ -116,22 +116,21 @@ def _plant_free_text(uow: UnitOfWork, patient_id: str, other_id: str) -> None:
     event = CourseEvent(new_id(), course.id, EventKind.REFERRAL, date(2025, 9, 2), referral)
     record_updates.add_course_event(uow, event, by=ACTOR, now=NOW)
     uow.follow_ups.add(FollowUpTimepoint(new_id(), course.id, "day +30 call Smithson", 30, 7, 7))
-    for item in (
+    # A term typed before terms were coded (input now refuses it), stored as it was then.
+    typed = f"Fatigue reported by Alicia Smithson on 03/02/2026 from {IP_1}"
+    uow.adverse_events.add(
         AdverseEvent(
-            new_id(),
-            patient_id,
-            None,
-            f"Fatigue reported by Alicia Smithson on 03/02/2026 from {IP_1}",
-            1,
-            date(2026, 2, 3),
-            False,
-            Attribution.UNLIKELY,
-        ),
+            new_id(), patient_id, None, typed, 1, date(2026, 2, 3), False, Attribution.UNLIKELY
+        )
+    )
+    clinical_records.record_adverse_event(
+        uow,
         AdverseEvent(
             new_id(), patient_id, None, "Nausea", 2, date(2026, 3, 3), False, Attribution.POSSIBLE
         ),
-    ):
-        clinical_records.record_adverse_event(uow, item, by=ACTOR, now=NOW)
+        by=ACTOR,
+        now=NOW,
+    )
     infection = Infection(
         new_id(), patient_id, None, InfectionKind.BACTERIAL, "E. coli", ADDRESS, date(2026, 3, 1)
     )

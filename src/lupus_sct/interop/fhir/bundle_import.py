@@ -53,6 +53,7 @@ from lupus_sct.services import clinical_records as clinical
 from lupus_sct.services import record_updates as updates
 from lupus_sct.services.errors import NotFoundError, ServiceError
 from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.services.storable_text import find_unstorable, unstorable_reason
 
 REIMPORT_REASON = "FHIR re-import"
 
@@ -319,6 +320,12 @@ def _parse_entry(position: int, resource: Any, elements: ElementCache) -> _Entry
         return _Entry(position, "(none)", None, problem="the entry has no resource")
     resource_type = str(resource.get("resourceType", "(none)"))
     resource_id = resource.get("id") if isinstance(resource.get("id"), str) else None
+    unstorable = find_unstorable(resource)
+    if unstorable is not None:  # refused here, the same on both databases, with no value quoted
+        where, reason, _ = unstorable
+        shown_type = resource_type if unstorable_reason(resource_type) is None else "(none)"
+        shown_id = resource_id if resource_id and unstorable_reason(resource_id) is None else None
+        return _Entry(position, shown_type, shown_id, problem=f"{where} {reason}")
     if resource_type not in _READERS:
         read = ", ".join(_READERS)
         return _Entry(
@@ -373,6 +380,9 @@ def prefetch(uow: StagedUnitOfWork, records: list[Any]) -> None:
     )
     uow.staged("course_events").prefetch_find(
         "course_id", {r.course_id for r in records if isinstance(r, CourseEvent)}
+    )
+    uow.staged("identities").prefetch_find(  # is the hospital number free in the centre
+        "hospital_number", {r.hospital_number for r in records if isinstance(r, PatientIdentity)}
     )
 
 

@@ -2,8 +2,9 @@
 
 Notes
 -----
-CTCAE v5.0 terms: "Febrile neutropenia", "Oral mucositis", "Cytokine release syndrome", "Lung
-infection", "Herpes zoster", "Sepsis" (grade 5 for a treatment-related death). ICANS is recorded
+CTCAE v5.0 terms: "Febrile neutropenia", "Mucositis oral", "Cytokine release syndrome", "Lung
+infection", "Skin infection" (a zoster reactivation), "Sepsis" (grade 5 for a treatment-related
+death). ICANS is recorded
 as "Immune effector cell-associated neurotoxicity syndrome", graded by ASTCT 2019 (Lee 2019),
 the term CTCAE v5.0 lacks. GVHD: MAGIC grade (acute) or NIH global severity (chronic).
 """
@@ -60,7 +61,7 @@ def _hsct_toxicity(b: _Course) -> None:
         grade = c["mucositis_grade"]
         _adverse(
             b,
-            "Oral mucositis",
+            "Mucositis oral",
             grade,
             day0 + 3,
             anc + 1,
@@ -141,7 +142,7 @@ def _msc_toxicity(b: _Course) -> None:
     c = b.c
     if c["infection"]:
         start = c["day0"] + 30 + int(300 * c["u4"])
-        _adverse(b, "Herpes zoster", 2, start, start + 14, serious=False, attribution="unlikely")
+        _adverse(b, "Skin infection", 2, start, start + 14, serious=False, attribution="unlikely")
         _infection(b, "viral", "Varicella zoster virus", "skin", start, start + 14)
 
 
