@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import settings
 
+import clinic_app_support
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store import database
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
@@ -116,3 +117,17 @@ def uow_factory(backend: str, request: pytest.FixtureRequest) -> Callable[[], Un
 def engine_for(request: pytest.FixtureRequest) -> Callable[[str], sa.Engine]:
     """Look up the migrated engine of a SQL backend by name ("sqlite" or "postgres")."""
     return lambda name: request.getfixturevalue(f"{name}_engine")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def clinic_on_each_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[clinic_app_support.Clinic]:
+    """A served clinic (a user per role, two centres) on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        built = clinic_app_support.sqlite_clinic(tmp_path)
+    else:
+        engine: sa.Engine = request.getfixturevalue("postgres_engine")
+        built = clinic_app_support.build_clinic(engine.url.render_as_string(hide_password=False))
+    yield built
+    built.platform.close()

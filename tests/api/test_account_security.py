@@ -5,15 +5,12 @@ Each test reproduces a measured finding (it failed before the fix) on SQLite and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from clinic_app_support import PASSWORD, Clinic, build_clinic, sqlite_clinic
+from clinic_app_support import PASSWORD, Clinic
 from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.domain.people import Role
 from lupus_sct.domain.sign_in import (
@@ -28,15 +25,9 @@ from lupus_sct.services.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 NEW_PASSWORD = "violet kestrel under marble"  # zxcvbn score 4
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
-    if request.param == "sqlite":
-        yield sqlite_clinic(tmp_path)
-        return
-    engine: sa.Engine = request.getfixturevalue("postgres_engine")
-    built = build_clinic(engine.url.render_as_string(hide_password=False))
-    yield built
-    built.platform.close()
+@pytest.fixture
+def clinic(clinic_on_each_database: Clinic) -> Clinic:
+    return clinic_on_each_database
 
 
 def _token(clinic: Clinic, role: Role, scopes: list[str], **extra: str) -> str:

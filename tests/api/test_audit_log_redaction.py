@@ -6,27 +6,20 @@ Each test runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import sqlalchemy as sa
 
-from clinic_app_support import IDENTIFIERS, NOW, SEED_ACTOR, Clinic, build_clinic, sqlite_clinic
+from clinic_app_support import IDENTIFIERS, NOW, SEED_ACTOR, Clinic
 from lupus_sct.domain.people import Role
 from lupus_sct.domain.sign_in import SecondFactor
 from lupus_sct.services.audit import AuditAction, AuditDraft, audited_add
 from lupus_sct.services.audit_trail import verify_audit_trail
 
 TOTP_SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # RFC 4648 base32 of a made-up seed
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(params=BACKENDS)
-def clinic(request: pytest.FixtureRequest, tmp_path: Path) -> Clinic:
-    if request.param == "sqlite":
-        return sqlite_clinic(tmp_path)
-    engine: sa.Engine = request.getfixturevalue("postgres_engine")
-    return build_clinic(engine.url.render_as_string(hide_password=False))
+@pytest.fixture
+def clinic(clinic_on_each_database: Clinic) -> Clinic:
+    return clinic_on_each_database
 
 
 def _enrol_totp(clinic: Clinic) -> None:

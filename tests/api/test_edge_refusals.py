@@ -8,17 +8,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from clinic_app_support import PASSWORD, Clinic, build_clinic, sqlite_clinic
+from clinic_app_support import PASSWORD, Clinic
 from lupus_sct.api.echo import MAX_ECHOED_CHARS
 from lupus_sct.api.limits import MAX_BODY_BYTES
 from lupus_sct.domain.people import Role
@@ -27,15 +24,9 @@ FAMILY, HOSPITAL = "Zqedgefamily", "HN-ZQEDGE-1"
 NAIVE = datetime(2027, 1, 1, 8, 0)  # noqa: DTZ001 (the naive time under test)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
-    if request.param == "sqlite":
-        yield sqlite_clinic(tmp_path)
-        return
-    engine: sa.Engine = request.getfixturevalue("postgres_engine")
-    built = build_clinic(engine.url.render_as_string(hide_password=False))
-    yield built
-    built.platform.close()
+@pytest.fixture
+def clinic(clinic_on_each_database: Clinic) -> Clinic:
+    return clinic_on_each_database
 
 
 def _client(clinic: Clinic, role: Role = Role.CLINICIAN) -> TestClient:

@@ -9,16 +9,13 @@ counted in the database.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from clinic_app_support import PASSWORD, Clinic, build_clinic, sqlite_clinic
+from clinic_app_support import PASSWORD, Clinic
 from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.domain.people import Role
 from lupus_sct.services import auth
@@ -27,15 +24,9 @@ ROUNDS = 5  # the probe's figures (issue 15, finding 5)
 RETRIES_PER_ROUND = 20
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
-    if request.param == "sqlite":
-        built = sqlite_clinic(tmp_path)
-    else:
-        engine: sa.Engine = request.getfixturevalue("postgres_engine")
-        built = build_clinic(engine.url.render_as_string(hide_password=False))
-    yield built
-    built.platform.close()
+@pytest.fixture
+def clinic(clinic_on_each_database: Clinic) -> Clinic:
+    return clinic_on_each_database
 
 
 def _signed_in_headers(clinic: Clinic) -> dict[str, str]:

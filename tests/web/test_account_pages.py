@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from clinic_app_support import PASSWORD, Clinic, build_clinic, sqlite_clinic
+from clinic_app_support import PASSWORD, Clinic
 from lupus_sct.domain.people import Role
 from lupus_sct.services import auth
 
 NEW_PASSWORD = "violet kestrel under marble"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
-    if request.param == "sqlite":
-        yield sqlite_clinic(tmp_path)
-        return
-    engine: sa.Engine = request.getfixturevalue("postgres_engine")
-    built = build_clinic(engine.url.render_as_string(hide_password=False))
-    yield built
-    built.platform.close()
+@pytest.fixture
+def clinic(clinic_on_each_database: Clinic) -> Clinic:
+    return clinic_on_each_database
 
 
 def _post(browser: TestClient, path: str, **fields: str | list[str]) -> str:
@@ -108,3 +98,18 @@ def test_an_administrator_disables_and_resets_a_user_on_the_users_page(clinic: C
 
 def test_only_an_administrator_sees_the_users_page(clinic: Clinic) -> None:
     assert clinic.client(Role.CLINICIAN).get("/admin/users").status_code == 403
+
+
+def test_the_users_page_offers_no_disable_or_reset_of_the_administrators_own_account(
+    clinic: Clinic,
+) -> None:
+    admin = clinic.client(Role.ADMIN)
+    own = clinic.usernames[Role.ADMIN]
+    other = clinic.usernames[Role.COORDINATOR]
+    page = admin.get("/admin/users").text
+    assert f"/admin/users/{own}/disable" not in page
+    assert f"/admin/users/{own}/password" not in page
+    assert f"/admin/users/{other}/disable" in page
+    # the service refuses it too: a locked-out last administrator could not be undone in the UI
+    refused = _post(admin, f"/admin/users/{own}/disable", password=PASSWORD)
+    assert refused.startswith("422")
