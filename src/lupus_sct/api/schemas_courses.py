@@ -16,7 +16,7 @@ class CourseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: CourseKind
-    protocol_id: str = Field(min_length=1, max_length=100, examples=["auto-hsct-sle"])
+    protocol_id: str = Field(min_length=1, max_length=64, examples=["auto-hsct-sle"])
     start_date: date
 
 

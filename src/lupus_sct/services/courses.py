@@ -19,6 +19,10 @@ from lupus_sct.services.audit import audited_add, audited_update
 from lupus_sct.services.patients import new_id
 from lupus_sct.services.ports import UnitOfWork
 
+# The store keeps every ``*_id`` in a 64-character column (store/schema.py); PostgreSQL refuses a
+# longer value where SQLite keeps it, so the use case refuses it first, the same on both.
+MAX_PROTOCOL_ID_LENGTH = 64
+
 
 def start_course(
     uow: UnitOfWork,
@@ -36,9 +40,11 @@ def start_course(
         raise InvalidValueError(
             "course.start_date", start_date.isoformat(), "a date between birth and today"
         )
-    if not protocol_id.strip():
+    if not protocol_id.strip() or len(protocol_id) > MAX_PROTOCOL_ID_LENGTH:
         raise InvalidValueError(
-            "course.protocol_id", protocol_id, "the protocol the course follows"
+            "course.protocol_id",
+            protocol_id,
+            f"the protocol the course follows (1-{MAX_PROTOCOL_ID_LENGTH} characters)",
         )
     course = TherapyCourse(
         id=new_id(),

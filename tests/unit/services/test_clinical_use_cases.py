@@ -193,3 +193,29 @@ def test_the_disease_course_is_aligned_at_the_latest_infusion() -> None:
     assert result.day0 == date(2026, 2, 6)
     assert [v.day for v in result.visits] == [30]  # 8 March is day +30 after 6 February
     assert result.visits[0].doris_remission is True  # clinical SLEDAI 0, PGA 0 <0.5, no steroid
+
+
+@pytest.mark.parametrize(
+    ("length", "accepted"),
+    [(63, True), (courses.MAX_PROTOCOL_ID_LENGTH, True), (65, False)],
+)
+def test_a_protocol_id_longer_than_its_64_character_column_is_refused_before_the_store(
+    length: int, accepted: bool
+) -> None:
+    # store/schema.py keeps every *_id in VARCHAR(64): PostgreSQL raised a DataError (a 500)
+    # on a longer one where SQLite stored it; the issue #15 fuzz found it with 100 'Å'.
+    with MemoryUnitOfWork() as uow:
+        patient = seed_patient(uow)
+        start = {
+            "patient_id": patient.id,
+            "kind": CourseKind.AUTOLOGOUS_HSCT,
+            "protocol_id": "p" * length,
+            "start_date": date(2026, 1, 5),
+            "by": ACTOR,
+            "now": NOW,
+        }
+        if accepted:
+            assert courses.start_course(uow, **start).protocol_id == "p" * length
+        else:
+            with pytest.raises(InvalidValueError, match="1-64 characters"):
+                courses.start_course(uow, **start)
