@@ -16,18 +16,18 @@ import random
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from lupus_sct.domain.assessment import Assessment, RaJointAssessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Diagnosis, Disease
-from lupus_sct.domain.eligibility import Overall, evaluate_protocol
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.patient_record import build_patient_record
-from lupus_sct.domain.people import Patient, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.domain.workup import ITEM_SPECS, ValueKind, WorkupFinding, WorkupItem
+from lupus_sct.domain.eligibility.evaluation import Overall, evaluate_protocol
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.records.assessment import Assessment, RaJointAssessment
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Diagnosis, Disease
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.patient_record import build_patient_record
+from lupus_sct.domain.records.people import Patient, Sex
+from lupus_sct.domain.records.workup import ITEM_SPECS, ValueKind, WorkupFinding, WorkupItem
 from lupus_sct.interop.protocol_files import load_protocols
-from lupus_sct.services.eligibility import screen_records, screen_verdicts
+from lupus_sct.services.eligibility.evaluation import screen_records, screen_verdicts
 
 AS_OF = date(2026, 6, 1)
 LABS = {  # LOINC: (low, high, unit, ULN)

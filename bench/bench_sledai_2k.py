@@ -7,7 +7,8 @@ Run with ``.venv/bin/python bench/bench_sledai_2k.py [--rows 1000000]``. In one 
    file in a temporary directory;
 2. times (a) the batch path, ``scan_parquet -> lupus_sct.analytics.sledai_2k.score_sledai_2k ->
    collect``; (b) a plain per-record Python loop over the domain function
-   ``lupus_sct.domain.sledai_2k.score_sledai_2k`` on a sample of rows, extrapolated; (c) the same
+   ``lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k`` on a sample of rows,
+   extrapolated; (c) the same
    scoring written as DuckDB SQL over the same Parquet file;
 3. checks that (a) and (c) give identical scores on every row and that (a) equals (b) on the
    sampled rows, then prints the rates and the ratios a/b and a/c.
@@ -36,8 +37,8 @@ from lupus_sct.analytics.sledai_2k import (
     exclusion_column,
     score_sledai_2k,
 )
-from lupus_sct.domain import sledai_2k as domain
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus import sledai_2k as domain
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     DESCRIPTOR_THRESHOLDS,
     SEROLOGICAL_DESCRIPTORS,
     SLEDAI_2K_WEIGHTS,

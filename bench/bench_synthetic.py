@@ -19,10 +19,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from lupus_sct.interop.synthetic_tables import write_parquet_cohort
-from lupus_sct.services.synthetic import generate_cohort
-from lupus_sct.services.synthetic.columns import TABLES
-from lupus_sct.services.synthetic.records import table_rows
+from lupus_sct.synthetic import generate_cohort
+from lupus_sct.synthetic.columns import TABLES
+from lupus_sct.synthetic.parquet_tables import write_parquet_cohort
+from lupus_sct.synthetic.records import table_rows
 
 AS_OF = date(2026, 6, 1)
 SEED = 2026

@@ -28,19 +28,19 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.clinical_trials import GeoPoint, Trial
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Diagnosis, Disease
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.patient_record import PatientRecord, build_patient_record
-from lupus_sct.domain.people import Patient, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.domain.trial_matching import TrialOverall, rank_trials
-from lupus_sct.domain.workup import WorkupFinding, WorkupItem
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Diagnosis, Disease
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.patient_record import PatientRecord, build_patient_record
+from lupus_sct.domain.records.people import Patient, Sex
+from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
+from lupus_sct.domain.trials.clinical_trials import GeoPoint, Trial
+from lupus_sct.domain.trials.matching import TrialOverall, rank_trials
 from lupus_sct.interop.clinical_trials_gov import shipped_fixtures
-from lupus_sct.services.trials import make_computable, match_records
+from lupus_sct.services.eligibility.trials import make_computable, match_records
 
 AS_OF = date(2026, 6, 1)
 NEEDS_REVIEW_SHARE = 1 / 6

@@ -31,11 +31,11 @@ import sqlalchemy as sa
 
 from lupus_sct.bootstrap import bootstrap
 from lupus_sct.config import Settings
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion
-from lupus_sct.domain.people import Role, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.services import clinical_records, courses, patients
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.people import Role, Sex
+from lupus_sct.services.clinic import clinical_records, courses, patients
 from lupus_sct.store import database
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -16,12 +16,13 @@ from lupus_sct.api.app import create_app
 from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.people import Role, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.services import auth, clinical_records, courses, patients
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.people import Role, Sex
+from lupus_sct.services.accounts import sign_in as auth
+from lupus_sct.services.clinic import clinical_records, courses, patients
 
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"

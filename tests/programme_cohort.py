@@ -18,17 +18,22 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from lupus_sct.domain.adverse_events import AdverseEvent, Attribution, Infection, InfectionKind
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.outcomes import OutcomeEvent, OutcomeKind
-from lupus_sct.domain.people import Centre, Patient, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
-from lupus_sct.domain.workup import WorkupFinding, WorkupItem
-from lupus_sct.services import clinical_records, courses, patients
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
+from lupus_sct.domain.records.adverse_events import (
+    AdverseEvent,
+    Attribution,
+    Infection,
+    InfectionKind,
+)
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
+from lupus_sct.domain.records.people import Centre, Patient, Sex
+from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
+from lupus_sct.services.clinic import clinical_records, courses, patients
 from lupus_sct.services.ports import UnitOfWork
 
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)

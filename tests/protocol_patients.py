@@ -9,16 +9,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lupus_sct.domain.assessment import Assessment, RaJointAssessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Diagnosis, Disease
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.patient_record import PatientRecord, build_patient_record
-from lupus_sct.domain.people import Patient, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
-from lupus_sct.domain.workup import WorkupFinding, WorkupItem
+from lupus_sct.domain.records.assessment import Assessment, RaJointAssessment
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Diagnosis, Disease
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.patient_record import PatientRecord, build_patient_record
+from lupus_sct.domain.records.people import Patient, Sex
+from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
 
 AS_OF = date(2026, 6, 1)
 W = WorkupItem

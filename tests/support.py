@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from lupus_sct.domain.course import CourseKind
-from lupus_sct.domain.people import Centre, Patient, Sex
-from lupus_sct.services import courses, patients
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.records.people import Centre, Patient, Sex
+from lupus_sct.services.clinic import courses, patients
 from lupus_sct.services.ports import UnitOfWork
 
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from lupus_sct.domain.clinical_trials import (
+from lupus_sct.domain.eligibility.protocol import Rule
+from lupus_sct.domain.trials.clinical_trials import (
     AgeLimit,
     AgeUnit,
     GeoPoint,
@@ -14,10 +15,9 @@ from lupus_sct.domain.clinical_trials import (
     TrialLocation,
     TrialSex,
 )
-from lupus_sct.domain.protocol import Rule
-from lupus_sct.domain.trial_criteria_text import split_eligibility_criteria
-from lupus_sct.domain.trial_matching import ComputableTrial, computable_trial
-from lupus_sct.services.protocol_parsing import _At, parse_rule
+from lupus_sct.domain.trials.criteria_text import split_eligibility_criteria
+from lupus_sct.domain.trials.matching import ComputableTrial, computable_trial
+from lupus_sct.services.eligibility.protocol_parsing import _At, parse_rule
 
 CRITERIA = """Inclusion Criteria:
 

@@ -11,9 +11,9 @@ import argon2
 import sqlalchemy as sa
 
 from lupus_sct.config import Settings
-from lupus_sct.domain.protocol import Protocol
+from lupus_sct.domain.eligibility.protocol import Protocol
 from lupus_sct.interop.protocol_files import load_protocols
-from lupus_sct.services.audit_anchor import AuditAnchor
+from lupus_sct.services.audit.anchor import AuditAnchor
 from lupus_sct.services.ports import PasswordHasher, UnitOfWork
 from lupus_sct.store import database
 from lupus_sct.store.audit_checkpoints import FileAuditAnchor

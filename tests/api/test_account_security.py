@@ -12,15 +12,15 @@ from fastapi.testclient import TestClient
 
 from clinic_app_support import PASSWORD, Clinic
 from lupus_sct.api.context import SESSION_COOKIE
-from lupus_sct.domain.people import Role
-from lupus_sct.domain.sign_in import (
+from lupus_sct.domain.access.sign_in import (
     MAX_CODES_PER_PENDING_SIGN_IN,
     MAX_FAILED_CODES_PER_ACCOUNT,
     MAX_FAILED_LOGINS,
     MAX_TOKEN_LIFETIME,
 )
-from lupus_sct.services import auth
-from lupus_sct.services.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts import sign_in as auth
+from lupus_sct.services.accounts.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 
 NEW_PASSWORD = "violet kestrel under marble"  # zxcvbn score 4
 

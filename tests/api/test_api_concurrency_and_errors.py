@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app_support import Clinic, sqlite_clinic
-from lupus_sct.domain.people import Role
+from lupus_sct.domain.records.people import Role
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from clinic_app_support import PASSWORD, sqlite_clinic
-from lupus_sct.domain.people import Role
-from lupus_sct.services.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 
 
 def test_after_setting_up_totp_a_password_alone_does_not_sign_in(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from clinic_app_support import IDENTIFIERS, NOW, SEED_ACTOR, Clinic
-from lupus_sct.domain.people import Role
-from lupus_sct.domain.sign_in import SecondFactor
-from lupus_sct.services.audit import AuditAction, AuditDraft, audited_add
-from lupus_sct.services.audit_trail import verify_audit_trail
+from lupus_sct.domain.access.sign_in import SecondFactor
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.audit.chain import AuditAction, AuditDraft, audited_add
+from lupus_sct.services.audit.trail import verify_audit_trail
 
 TOTP_SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # RFC 4648 base32 of a made-up seed
 

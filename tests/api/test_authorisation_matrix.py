@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from clinic_app_support import IDENTIFIERS, PASSWORD, Clinic, sqlite_clinic
-from lupus_sct.domain.access import ROLE_SCOPES, Scope
-from lupus_sct.domain.people import Role
+from lupus_sct.domain.access.permissions import ROLE_SCOPES, Scope
+from lupus_sct.domain.records.people import Role
 
 ANY_SIGNED_IN = "signed-in"
 READ_OR_RESEARCH = "read|research"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from clinic_app_support import Clinic, build_clinic, sqlite_clinic
-from lupus_sct.domain.people import Role
+from lupus_sct.domain.records.people import Role
 from lupus_sct.store import database
 
 

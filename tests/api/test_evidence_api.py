@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from clinic_app_support import Clinic, sqlite_clinic
-from lupus_sct.domain.evidence import MEMORY_CAUTION
-from lupus_sct.domain.people import Role
-from lupus_sct.services.evidence import load_evidence
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.evidence.studies import load_evidence
 
 NEW_ROW: dict[str, Any] = {
     "study_id": "SYNTH2026",

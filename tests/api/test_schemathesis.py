@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
 from clinic_app_support import Clinic, sqlite_clinic  # noqa: E402
-from lupus_sct.domain.access import ROLE_SCOPES  # noqa: E402
-from lupus_sct.domain.people import Role  # noqa: E402
-from lupus_sct.services import auth  # noqa: E402
+from lupus_sct.domain.access.permissions import ROLE_SCOPES  # noqa: E402
+from lupus_sct.domain.records.people import Role  # noqa: E402
+from lupus_sct.services.accounts import sign_in as auth  # noqa: E402
 
 MIN_REQUESTS = 1000  # issue #8, "Done when"
 EXAMPLES_PER_OPERATION = 60

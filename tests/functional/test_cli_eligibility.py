@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Disease
-from lupus_sct.domain.workup import WorkupFinding, WorkupItem
-from lupus_sct.services import clinical_records, patients
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Disease
+from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
+from lupus_sct.services.clinic import clinical_records, patients
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient

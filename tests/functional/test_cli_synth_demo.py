@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from lupus_sct.cli import main as cli_main
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
 from lupus_sct.cli.synthetic import demo, synth
-from lupus_sct.services.synthetic.columns import TABLES
+from lupus_sct.synthetic.columns import TABLES
 
 REGISTERED = {c.name for c in cli_main.app.registered_commands} >= {"synth", "demo"}
 needs_registration = pytest.mark.skipif(

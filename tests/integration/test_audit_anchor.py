@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.cli.main import run
 from lupus_sct.config import Settings
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.services import clinical_records, patients
-from lupus_sct.services.audit import AuditDraft, seal
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.services.audit.chain import AuditDraft, seal
+from lupus_sct.services.clinic import clinical_records, patients
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
 

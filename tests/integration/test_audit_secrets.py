@@ -10,14 +10,15 @@ import dataclasses
 from collections.abc import Callable
 from contextlib import closing
 
-from lupus_sct.domain.access import Principal, Scope
-from lupus_sct.domain.people import Role
-from lupus_sct.domain.sign_in import SecondFactor
-from lupus_sct.services import audit_reading, patients
-from lupus_sct.services.audit import AuditAction, AuditDraft, audited_add, audited_update
-from lupus_sct.services.audit_redaction import IDENTIFIER_HIDDEN, SECRET_HIDDEN
-from lupus_sct.services.audit_secrets import SECRET_SET, SECRET_UNCHANGED
-from lupus_sct.services.audit_trail import verify_audit_trail
+from lupus_sct.domain.access.permissions import Principal, Scope
+from lupus_sct.domain.access.sign_in import SecondFactor
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.audit import reading as audit_reading
+from lupus_sct.services.audit.chain import AuditAction, AuditDraft, audited_add, audited_update
+from lupus_sct.services.audit.redaction import IDENTIFIER_HIDDEN, SECRET_HIDDEN
+from lupus_sct.services.audit.secrets import SECRET_SET, SECRET_UNCHANGED
+from lupus_sct.services.audit.trail import verify_audit_trail
+from lupus_sct.services.clinic import patients
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from lupus_sct.services.audit_trail import verify_audit_trail
+from lupus_sct.services.audit.trail import verify_audit_trail
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import seed_patient
 

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.evidence import MEMORY_CAUTION, Provenance
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, Provenance
 from lupus_sct.services.errors import DuplicateError, StaleWriteError
-from lupus_sct.services.evidence import evidence_in_use, load_evidence, stored_evidence
-from lupus_sct.services.evidence_records import (
+from lupus_sct.services.evidence.records import (
     SEED_ACTOR,
     add_evidence,
     edit_evidence,
     find_evidence_record,
     seed_evidence,
 )
+from lupus_sct.services.evidence.studies import evidence_in_use, load_evidence, stored_evidence
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW
 

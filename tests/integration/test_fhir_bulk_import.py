@@ -26,7 +26,7 @@ from lupus_sct.interop.fhir import (
 )
 from lupus_sct.interop.fhir.bulk_import import BundleResult, import_bundles
 from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
-from lupus_sct.services.audit import verify_chain
+from lupus_sct.services.audit.chain import verify_chain
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre

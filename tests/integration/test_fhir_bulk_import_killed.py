@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
-from lupus_sct.services.audit import verify_chain
+from lupus_sct.services.audit.chain import verify_chain
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import seed_centre
 from unit.interop.fhir_synthetic import exported_bundles

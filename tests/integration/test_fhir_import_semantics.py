@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.interop.fhir import (
     BundleError,
     ImportStatus,
@@ -21,10 +21,10 @@ from lupus_sct.interop.fhir import (
     load_bundle_json,
 )
 from lupus_sct.interop.fhir import systems as s
-from lupus_sct.services.audit import AuditAction
+from lupus_sct.services.audit.chain import AuditAction
+from lupus_sct.services.clinic.record_updates import correct_lab
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.record_updates import correct_lab
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
 from unit.interop.fhir_synthetic import seed_full_record

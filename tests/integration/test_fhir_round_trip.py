@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from lupus_sct.domain.people import Patient
+from lupus_sct.domain.records.people import Patient
 from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bundle, import_bundle
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.people import PatientIdentity, Sex
+from lupus_sct.domain.records.people import PatientIdentity, Sex
 from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bundle, import_bundle
-from lupus_sct.services import record_updates
-from lupus_sct.services.hospital_numbers import HospitalNumberTakenError
-from lupus_sct.services.patients import IdentityDetails, enrol_patient
+from lupus_sct.services.clinic import record_updates
+from lupus_sct.services.clinic.hospital_numbers import HospitalNumberTakenError
+from lupus_sct.services.clinic.patients import IdentityDetails, enrol_patient
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre
 

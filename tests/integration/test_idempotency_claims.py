@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lupus_sct.domain.access.sign_in import IDEMPOTENCY_CLAIM_TIMEOUT, IdempotencyState
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.sign_in import IDEMPOTENCY_CLAIM_TIMEOUT, IdempotencyState
 from lupus_sct.services import idempotency
 from lupus_sct.services.ports import UnitOfWork
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lupus_sct.services.audit import verify_chain
+from lupus_sct.services.audit.chain import verify_chain
 from lupus_sct.store.schema import audit_log, metadata
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import seed_centre, seed_patient

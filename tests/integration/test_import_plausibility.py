@@ -2,7 +2,7 @@
 
 A prednisone dose of 1e12 mg and a lab value ``true`` are refused by a table import and a FHIR
 import, naming the field, as they are by the API (tests/api/test_data_integrity_api.py); the
-ceiling is the one of :mod:`lupus_sct.domain.dose_plausibility` (methylprednisolone 1 g/day,
+ceiling is the one of :mod:`lupus_sct.domain.records.dose_plausibility` (methylprednisolone 1 g/day,
 EULAR 2023, = 1250 mg prednisone).
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bundle, import_bundle
 from lupus_sct.interop.table_import import mapping_from_dict, parse_rows, read_table
+from lupus_sct.services.imports.table_import import TableImportReport, import_rows
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.table_import import TableImportReport, import_rows
 from support import ACTOR, NOW, seed_centre, seed_patient
 from unit.interop.fhir_synthetic import seed_full_record
 

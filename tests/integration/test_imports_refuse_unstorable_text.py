@@ -18,8 +18,8 @@ import pytest
 
 from lupus_sct.interop.fhir.bulk_import import import_bundles
 from lupus_sct.interop.table_import import mapping_from_dict, parse_rows, read_table
+from lupus_sct.services.imports.table_import import import_rows
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.table_import import import_rows
 from support import ACTOR, NOW, seed_centre
 from unit.interop.fhir_synthetic import exported_bundles
 

@@ -43,7 +43,7 @@ def test_assessments_recorded_before_0002_read_back_as_not_evaluated(tmp_path: P
 
 
 def test_courses_recorded_before_0003_get_a_phase_from_their_status(tmp_path: Path) -> None:
-    from lupus_sct.domain.course_phases import CoursePhase
+    from lupus_sct.domain.pathway.phases import CoursePhase
 
     engine = database.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     config = database._alembic_config(engine)

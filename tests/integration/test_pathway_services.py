@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseKind, CourseStatus, EventKind, Infusion
-from lupus_sct.domain.course_phases import CoursePhase as P
 from lupus_sct.domain.errors import InvalidValueError, PathwayOrderError
-from lupus_sct.domain.follow_up_schedule import ScheduledVisit, VisitStatus
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.outcomes import OutcomeEvent, OutcomeKind
-from lupus_sct.domain.transfusions import BloodProduct, Transfusion
-from lupus_sct.services import clinical_records, courses
-from lupus_sct.services.audit import AuditAction, verify_chain
-from lupus_sct.services.pathway import change_phase, course_milestones, follow_up_status
+from lupus_sct.domain.pathway.course import CourseKind, CourseStatus, EventKind, Infusion
+from lupus_sct.domain.pathway.follow_up_schedule import ScheduledVisit, VisitStatus
+from lupus_sct.domain.pathway.phases import CoursePhase as P
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
+from lupus_sct.domain.records.transfusions import BloodProduct, Transfusion
+from lupus_sct.services.audit.chain import AuditAction, verify_chain
+from lupus_sct.services.clinic import clinical_records, courses
+from lupus_sct.services.clinic.pathway import change_phase, course_milestones, follow_up_status
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_course, seed_patient
 

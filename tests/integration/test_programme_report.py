@@ -22,14 +22,14 @@ from typer.testing import CliRunner
 from lupus_sct.analytics.programme_indicators import programme_indicators
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
 from lupus_sct.cli.report import app
-from lupus_sct.interop.report_rendering import (
+from lupus_sct.rendering.programme_report import (
     TEMPLATE,
     TEMPLATES,
     render_html,
     render_pdf,
     report_context,
 )
-from lupus_sct.services.programme_report import ProgrammeReport, programme_report
+from lupus_sct.services.views.programme_report import ProgrammeReport, programme_report
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from programme_cohort import AS_OF, PERIOD, seed_programme_cohort

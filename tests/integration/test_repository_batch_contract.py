@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from lupus_sct.domain.people import Centre, Sex
-from lupus_sct.services.audit import (
+from lupus_sct.domain.records.people import Centre, Sex
+from lupus_sct.services.audit.chain import (
     GENESIS_HASH,
     AuditAction,
     AuditDraft,

@@ -12,9 +12,12 @@ from datetime import date
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment, DamageItem, RaJointAssessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.course import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import SdiItem
+from lupus_sct.domain.missing import Missing
+from lupus_sct.domain.pathway.course import (
     AgentDose,
     Conditioning,
     CourseKind,
@@ -23,14 +26,11 @@ from lupus_sct.domain.course import (
     Infusion,
     MscSource,
 )
-from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.outcomes import OutcomeEvent, OutcomeKind
-from lupus_sct.domain.people import Patient, Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.domain.slicc_acr_di import SdiItem
-from lupus_sct.services import clinical_records, courses, patients
-from lupus_sct.services.audit import AuditAction, verify_chain
+from lupus_sct.domain.records.assessment import Assessment, DamageItem, RaJointAssessment
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
+from lupus_sct.domain.records.people import Patient, Sex
+from lupus_sct.services.audit.chain import AuditAction, verify_chain
+from lupus_sct.services.clinic import clinical_records, courses, patients
 from lupus_sct.services.errors import DuplicateError, NotFoundError, StaleWriteError
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_course, seed_patient

@@ -18,11 +18,11 @@ import polars as pl
 import pytest
 
 from lupus_sct.analytics.survival.kaplan_meier import kaplan_meier
-from lupus_sct.domain.sledai_2k import SLEDAI_2K_WEIGHTS
-from lupus_sct.interop.synthetic_tables import chunk_frames
-from lupus_sct.services.evidence import load_evidence
-from lupus_sct.services.synthetic import calibration as cal
-from lupus_sct.services.synthetic import generate_cohort
+from lupus_sct.domain.instruments.lupus.sledai_2k import SLEDAI_2K_WEIGHTS
+from lupus_sct.services.evidence.studies import load_evidence
+from lupus_sct.synthetic import calibration as cal
+from lupus_sct.synthetic import generate_cohort
+from lupus_sct.synthetic.parquet_tables import chunk_frames
 
 pytestmark = pytest.mark.slow
 

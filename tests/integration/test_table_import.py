@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 
 from lupus_sct.cli.interop import import_app
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
-from lupus_sct.domain.medications import DrugClass
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.records.medications import DrugClass
+from lupus_sct.domain.records.people import Sex
 from lupus_sct.interop.table_import import mapping_from_dict, parse_rows, read_table
+from lupus_sct.services.imports.table_import import TableImportReport, import_rows
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.table_import import TableImportReport, import_rows
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from lupus_sct.cli.interop import import_app
 from lupus_sct.interop.table_import import mapping_from_dict, parse_rows, read_table
+from lupus_sct.services.imports.table_import import TableImportReport, import_rows
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.table_import import TableImportReport, import_rows
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient

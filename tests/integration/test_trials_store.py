@@ -9,16 +9,13 @@ from datetime import date
 
 import pytest
 
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Disease
-from lupus_sct.domain.trial_matching import ItemVerdict, TrialOverall
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Disease
+from lupus_sct.domain.trials.matching import ItemVerdict, TrialOverall
 from lupus_sct.interop.clinical_trials_gov import shipped_fixtures
-from lupus_sct.services import courses, patients
-from lupus_sct.services.centre_directory import procedure_volume
-from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.protocol_parsing import ProtocolError
-from lupus_sct.services.trials import (
+from lupus_sct.services.clinic import courses, patients
+from lupus_sct.services.eligibility.protocol_parsing import ProtocolError
+from lupus_sct.services.eligibility.trials import (
     attach_rule,
     get_trial,
     import_trials,
@@ -26,6 +23,9 @@ from lupus_sct.services.trials import (
     match_patient,
     trial_candidates,
 )
+from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.services.views.centre_directory import procedure_volume
 from support import ACTOR, NOW, seed_centre, seed_course, seed_patient
 from trial_builders import make_trial
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.sign_in import Session
-from lupus_sct.services import clinical_records
-from lupus_sct.services.patients import new_id
+from lupus_sct.domain.access.sign_in import Session
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.services.clinic import clinical_records
+from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient

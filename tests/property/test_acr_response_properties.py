@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.acr_response import AcrCoreSet, acr_response
+from lupus_sct.domain.instruments.arthritis.acr_response import AcrCoreSet, acr_response
 
 vas = st.floats(min_value=0, max_value=100, allow_nan=False)
 

@@ -1,6 +1,6 @@
 """The vectorised CKD-EPI 2021 eGFR (analytics) equals the scalar domain function bit for bit.
 
-Expected values come from :func:`lupus_sct.domain.ckd_epi_2021.egfr_ckd_epi_2021`
+Expected values come from :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021`
 (instruments.md section 6, convention C6). Creatinine is drawn at and around kappa (0.7 and 0.9
 mg/dL, where the equation switches branch), values such as ``3.0`` whose division by 0.9 is
 inexact, and eGFR values around the KDIGO category bounds.
@@ -23,7 +23,8 @@ from lupus_sct.analytics.ckd_epi_2021 import (
     egfr_ckd_epi_2021,
     gfr_category_expr,
 )
-from lupus_sct.domain.ckd_epi_2021 import (
+from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
+from lupus_sct.domain.instruments.ckd_epi_2021 import (
     CKD_EPI_2021_KAPPA_FEMALE,
     CKD_EPI_2021_KAPPA_MALE,
     G1_MIN,
@@ -34,9 +35,8 @@ from lupus_sct.domain.ckd_epi_2021 import (
     CreatinineUnit,
     gfr_category,
 )
-from lupus_sct.domain.ckd_epi_2021 import egfr_ckd_epi_2021 as egfr_one
-from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.instruments.ckd_epi_2021 import egfr_ckd_epi_2021 as egfr_one
+from lupus_sct.domain.records.people import Sex
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -1,6 +1,7 @@
 """The vectorised CTCAE v5.0 grades (analytics) equal the scalar domain graders row by row.
 
-Expected values come from the graders of :mod:`lupus_sct.domain.ctcae_v5` (instruments.md
+Expected values come from the graders of :mod:`lupus_sct.domain.instruments.transplant.ctcae_v5`
+(instruments.md
 section 8.1, decision D6, convention C1, decision D11). Values are drawn at, just below and just
 above every band limit and multiple of the ULN or baseline, including products such as
 ``1.8 / 1.2 == 1.5000000000000002`` that the 1e-9 tolerance must absorb.
@@ -23,8 +24,12 @@ from lupus_sct.analytics.ctcae_v5 import (
     neutrophil_count_decreased_grade,
     platelet_count_decreased_grade,
 )
-from lupus_sct.domain import ctcae_v5 as domain
-from lupus_sct.domain.ctcae_v5 import CountUnit, CreatinineUnit, HemoglobinUnit
+from lupus_sct.domain.instruments.transplant import ctcae_v5 as domain
+from lupus_sct.domain.instruments.transplant.ctcae_v5 import (
+    CountUnit,
+    CreatinineUnit,
+    HemoglobinUnit,
+)
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

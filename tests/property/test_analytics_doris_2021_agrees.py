@@ -1,6 +1,7 @@
 """The vectorised DORIS 2021 remission (analytics) equals the scalar domain function row by row.
 
-Expected values come from :func:`lupus_sct.domain.doris_2021.assess_doris_2021` (instruments.md
+Expected values come from :func:`lupus_sct.domain.instruments.lupus.doris_2021.assess_doris_2021`
+(instruments.md
 section 5.4, decisions D2, D3, D11), applied to the descriptors the scalar SLEDAI-2K counts. PGA
 and dose are drawn at, just below and just above 0.5 and 5 mg/day, including values within the
 1e-9 tolerance.
@@ -22,16 +23,16 @@ from lupus_sct.analytics.doris_2021 import (
     check_doris_cohort,
 )
 from lupus_sct.analytics.sledai_2k import CLINICAL_SLEDAI_COLUMN
-from lupus_sct.domain.doris_2021 import (
+from lupus_sct.domain.errors import OutOfValidatedRangeError
+from lupus_sct.domain.instruments.lupus.doris_2021 import (
     DORIS_MAX_PREDNISOLONE_MG_PER_DAY,
     DORIS_PGA_BELOW,
     DorisAssessment,
 )
-from lupus_sct.domain.doris_2021 import (
+from lupus_sct.domain.instruments.lupus.doris_2021 import (
     assess_doris_2021 as assess_one,
 )
-from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     SledaiAssessment,
     SledaiDescriptor,
     SledaiMeasurements,

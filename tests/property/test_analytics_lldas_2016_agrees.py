@@ -1,6 +1,7 @@
 """The vectorised LLDAS (analytics) equals the scalar domain function row by row.
 
-Expected values come from :func:`lupus_sct.domain.lldas_2016.assess_lldas` (instruments.md
+Expected values come from :func:`lupus_sct.domain.instruments.lupus.lldas_2016.assess_lldas`
+(instruments.md
 section 5.5, decision D11), applied to the descriptors the scalar SLEDAI-2K counts. The SLEDAI-2K
 is drawn around 4, and the PGA and dose at, just below and just above 1 and 7.5 mg/day.
 """
@@ -22,13 +23,13 @@ from lupus_sct.analytics.lldas_2016 import (
     criterion_column,
 )
 from lupus_sct.analytics.sledai_2k import SLEDAI_2K_COLUMN
-from lupus_sct.domain.lldas_2016 import (
+from lupus_sct.domain.instruments.lupus.lldas_2016 import (
     LLDAS_MAX_PGA,
     LLDAS_MAX_PREDNISOLONE_MG_PER_DAY,
     LldasAssessment,
 )
-from lupus_sct.domain.lldas_2016 import assess_lldas as assess_one
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.lldas_2016 import assess_lldas as assess_one
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     SledaiAssessment,
     SledaiDescriptor,
     SledaiMeasurements,

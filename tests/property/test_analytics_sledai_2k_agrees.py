@@ -1,6 +1,7 @@
 """The vectorised SLEDAI-2K (analytics) equals the scalar domain function row by row.
 
-Expected values come from the scalar :func:`lupus_sct.domain.sledai_2k.score_sledai_2k`, the
+Expected values come from the scalar
+:func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k`, the
 reference implementation of instruments.md section 1; measurements are drawn at, just below and
 just above every threshold.
 """
@@ -24,14 +25,14 @@ from lupus_sct.analytics.sledai_2k import (
     score_sledai_2k,
 )
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     DESCRIPTOR_THRESHOLDS,
     DescriptorThreshold,
     SledaiAssessment,
     SledaiDescriptor,
     SledaiMeasurements,
 )
-from lupus_sct.domain.sledai_2k import score_sledai_2k as score_one
+from lupus_sct.domain.instruments.lupus.sledai_2k import score_sledai_2k as score_one
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -1,6 +1,7 @@
 """The vectorised SDI ``total`` shape (analytics) equals the scalar domain function row by row.
 
-Expected values come from :func:`lupus_sct.domain.slicc_acr_di.score_sdi_total` (instruments.md
+Expected values come from :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total`
+(instruments.md
 sections 2 and 12.3): ESRD replacing the other renal items, count items capped at 2 and the organ
 maxima. Random subsets of the item columns are left out, as absent keys are in the batch shape.
 """
@@ -22,8 +23,12 @@ from lupus_sct.analytics.slicc_acr_di import (
     score_sdi_total,
 )
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.slicc_acr_di import COUNT_ITEMS, RENAL_ITEMS_REPLACED_BY_ESRD, SdiItem
-from lupus_sct.domain.slicc_acr_di import score_sdi_total as score_one
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import (
+    COUNT_ITEMS,
+    RENAL_ITEMS_REPLACED_BY_ESRD,
+    SdiItem,
+)
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import score_sdi_total as score_one
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.astct_2019 import (
+from lupus_sct.domain.instruments.transplant.astct_2019 import (
     HYPOTENSION_GRADE,
     CerebralEdema,
     Consciousness,

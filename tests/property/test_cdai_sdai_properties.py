@@ -7,14 +7,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.cdai_sdai import (
+from lupus_sct.domain.instruments.arthritis.cdai_sdai import (
     ActivityIndex,
     CdaiComponents,
     activity_category,
     cdai,
     sdai,
 )
-from lupus_sct.domain.das28 import DiseaseActivity
+from lupus_sct.domain.instruments.arthritis.das28 import DiseaseActivity
 
 tenths = st.integers(min_value=0, max_value=100).map(lambda n: n / 10)
 components = st.builds(CdaiComponents, st.integers(0, 28), st.integers(0, 28), tenths, tenths)

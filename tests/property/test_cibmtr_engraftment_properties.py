@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.cibmtr_engraftment import (
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import (
     CountValue,
     neutrophil_recovery,
     platelet_recovery,

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.ckd_epi_2021 import (
+from lupus_sct.domain.instruments.ckd_epi_2021 import (
     CreatinineUnit,
     GfrCategory,
     egfr_ckd_epi_2021,
     gfr_category,
 )
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.records.people import Sex
 
 MG = CreatinineUnit.MG_DL
 creatinine = st.floats(0.1, 40.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.ctcae_v5 import (
+from lupus_sct.domain.instruments.transplant.ctcae_v5 import (
     CountUnit,
     CreatinineUnit,
     grade_alt_increased,

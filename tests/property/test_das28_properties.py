@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.das28 import (
+from lupus_sct.domain.instruments.arthritis.das28 import (
     Das28Inputs,
     Das28Variant,
     DiseaseActivity,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.doris_2021 import DorisAssessment, assess_doris_2021
-from lupus_sct.domain.lldas_2016 import LldasAssessment, meets_lldas
-from lupus_sct.domain.sledai_2k import SEROLOGICAL_DESCRIPTORS, SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.doris_2021 import DorisAssessment, assess_doris_2021
+from lupus_sct.domain.instruments.lupus.lldas_2016 import LldasAssessment, meets_lldas
+from lupus_sct.domain.instruments.lupus.sledai_2k import SEROLOGICAL_DESCRIPTORS, SledaiDescriptor
 
 assessments = st.builds(
     DorisAssessment,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.eular_acr_2019 import EularAcrCriterion, classify_eular_acr_2019
+from lupus_sct.domain.instruments.lupus.eular_acr_2019 import (
+    EularAcrCriterion,
+    classify_eular_acr_2019,
+)
 
 criteria = st.sets(st.sampled_from(list(EularAcrCriterion)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.eular_response import EularResponse, eular_response
+from lupus_sct.domain.instruments.arthritis.eular_response import EularResponse, eular_response
 
 das = st.floats(min_value=0, max_value=10, allow_nan=False)
 RANK = {EularResponse.NONE: 0, EularResponse.MODERATE: 1, EularResponse.GOOD: 2}

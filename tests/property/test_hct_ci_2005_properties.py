@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.hct_ci_2005 import (
+from lupus_sct.domain.instruments.transplant.hct_ci_2005 import (
     HctCiComorbidity,
     HctCiMeasurements,
     score_hct_ci,

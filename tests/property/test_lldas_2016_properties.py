@@ -7,8 +7,8 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.lldas_2016 import LldasAssessment, assess_lldas, meets_lldas
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.lldas_2016 import LldasAssessment, assess_lldas, meets_lldas
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 
 assessments = st.builds(
     LldasAssessment,

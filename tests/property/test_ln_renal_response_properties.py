@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.ln_renal_response import (
+from lupus_sct.domain.instruments.lupus.ln_renal_response import (
     LnDefinition,
     LnRenalMeasurements,
     LnResponse,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.magic_2016 import (
+from lupus_sct.domain.instruments.transplant.magic_2016 import (
     OrganStages,
     liver_stage,
     overall_grade,

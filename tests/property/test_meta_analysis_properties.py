@@ -13,9 +13,9 @@ from lupus_sct.analytics.meta_analysis import (
     Model,
     leave_one_out,
     meta_analyse,
-    render_forest_plot,
     subgroup_analysis,
 )
+from lupus_sct.rendering.forest_plot import render_forest_plot
 
 studies = st.lists(
     st.tuples(

@@ -5,7 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.performance_status import is_valid_ecog, is_valid_kps, kps_to_ecog
+from lupus_sct.domain.instruments.transplant.performance_status import (
+    is_valid_ecog,
+    is_valid_kps,
+    kps_to_ecog,
+)
 
 kps_points = st.integers(0, 10).map(lambda k: k * 10)
 

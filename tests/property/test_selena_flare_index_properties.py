@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.selena_flare_index import (
+from lupus_sct.domain.instruments.lupus.selena_flare_index import (
     SelenaFlare,
     SelenaFlareInput,
     classify_selena_flare,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     SEROLOGICAL_DESCRIPTORS,
     SledaiAssessment,
     SledaiDescriptor,

@@ -5,7 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.slicc_2012 import SliccClinical, SliccImmunologic, classify_slicc_2012
+from lupus_sct.domain.instruments.lupus.slicc_2012 import (
+    SliccClinical,
+    SliccImmunologic,
+    classify_slicc_2012,
+)
 
 clinical = st.sets(st.sampled_from(list(SliccClinical)))
 immunologic = st.sets(st.sampled_from(list(SliccImmunologic)))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.slicc_acr_di import (
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import (
     COUNT_ITEMS,
     SdiItem,
     SdiPersistenceItem,

@@ -7,9 +7,9 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.bicla import BiclaAssessment, assess_bicla
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.sri_4 import Sri4Assessment, assess_sri_4
+from lupus_sct.domain.instruments.lupus.bicla import BiclaAssessment, assess_bicla
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sri_4 import Sri4Assessment, assess_sri_4
 
 ACTIVE_OR_INACTIVE = [BilagGrade.A, BilagGrade.B, BilagGrade.C, BilagGrade.D]
 

@@ -7,8 +7,12 @@ import dataclasses
 
 import pytest
 
-from lupus_sct.domain.acr_response import AcrCoreSet, acr_response, is_improved_by
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.arthritis.acr_response import (
+    AcrCoreSet,
+    acr_response,
+    is_improved_by,
+)
 
 BASELINE = AcrCoreSet(
     tjc68=10,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.astct_2019 import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.transplant.astct_2019 import (
     CerebralEdema,
     Consciousness,
     CrsAssessment,
@@ -19,7 +20,6 @@ from lupus_sct.domain.astct_2019 import (
     ice_domain_grade,
     ice_score,
 )
-from lupus_sct.domain.errors import InvalidValueError
 
 HYP = Hypotension
 OXY = OxygenSupport

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.bicla import BiclaAssessment, assess_bicla
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.lupus.bicla import BiclaAssessment, assess_bicla
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
 
 A, B, C, D, E = BilagGrade.A, BilagGrade.B, BilagGrade.C, BilagGrade.D, BilagGrade.E
 MUCO, MSK, RENAL = BilagDomain.MUCOCUTANEOUS, BilagDomain.MUSCULOSKELETAL, BilagDomain.RENAL

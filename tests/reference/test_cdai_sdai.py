@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.cdai_sdai import (
+from lupus_sct.domain.errors import OutOfValidatedRangeError
+from lupus_sct.domain.instruments.arthritis.cdai_sdai import (
     ActivityIndex,
     CdaiComponents,
     activity_category,
     cdai,
     sdai,
 )
-from lupus_sct.domain.das28 import DiseaseActivity
-from lupus_sct.domain.errors import OutOfValidatedRangeError
+from lupus_sct.domain.instruments.arthritis.das28 import DiseaseActivity
 
 CDAI = ActivityIndex.CDAI
 SDAI = ActivityIndex.SDAI

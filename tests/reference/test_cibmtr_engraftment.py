@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.cibmtr_engraftment import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import (
     CountValue,
     GraftFailureStatus,
     GraftSource,
@@ -17,7 +18,6 @@ from lupus_sct.domain.cibmtr_engraftment import (
     neutrophil_recovery,
     platelet_recovery,
 )
-from lupus_sct.domain.errors import InvalidValueError
 
 # CIBMTR Forms Instruction Manual, form 2100 Q13-18, Example 2 (counts in x10^3/uL = x10^9/L)
 CIBMTR_EXAMPLE_2_PLATELETS = [10, 30, 25, 10, 15, 19, 23, 25, 40, 50, 56, 65, 72]

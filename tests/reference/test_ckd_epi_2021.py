@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.ckd_epi_2021 import (
+from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
+from lupus_sct.domain.instruments.ckd_epi_2021 import (
     CreatinineUnit,
     GfrCategory,
     egfr_ckd_epi_2021,
     gfr_category,
 )
-from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.records.people import Sex
 
 MG = CreatinineUnit.MG_DL
 UMOL = CreatinineUnit.UMOL_L

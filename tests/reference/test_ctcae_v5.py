@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.ctcae_v5 import (
+from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
+from lupus_sct.domain.instruments.transplant.ctcae_v5 import (
     AnemiaAssessment,
     CountUnit,
     CreatinineUnit,
@@ -21,7 +22,6 @@ from lupus_sct.domain.ctcae_v5 import (
     grade_neutrophil_count_decreased,
     grade_platelet_count_decreased,
 )
-from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
 NEUTROPHIL_LLN_PER_UL = 2000.0
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.das28 import (
+from lupus_sct.domain.errors import OutOfValidatedRangeError
+from lupus_sct.domain.instruments.arthritis.das28 import (
     Das28InputError,
     Das28Inputs,
     Das28Variant,
@@ -16,7 +17,6 @@ from lupus_sct.domain.das28 import (
     das28_category,
     das28_score,
 )
-from lupus_sct.domain.errors import OutOfValidatedRangeError
 
 
 @pytest.mark.parametrize(

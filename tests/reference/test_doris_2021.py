@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.doris_2021 import DorisAssessment, assess_doris_2021
 from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.doris_2021 import DorisAssessment, assess_doris_2021
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 
 D = SledaiDescriptor
 

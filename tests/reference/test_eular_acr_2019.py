@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.eular_acr_2019 import EularAcrCriterion, classify_eular_acr_2019
+from lupus_sct.domain.instruments.lupus.eular_acr_2019 import (
+    EularAcrCriterion,
+    classify_eular_acr_2019,
+)
 
 C = EularAcrCriterion
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.eular_response import EularResponse, eular_response
+from lupus_sct.domain.instruments.arthritis.eular_response import EularResponse, eular_response
 
 GOOD = EularResponse.GOOD
 MODERATE = EularResponse.MODERATE

@@ -11,8 +11,8 @@ import pytest
 
 from lupus_sct.analytics.meta_analysis import Measure, Model
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.evidence import Provenance, evidence_row, parse_provenance
-from lupus_sct.services.evidence import (
+from lupus_sct.domain.evidence.studies import Provenance, evidence_row, parse_provenance
+from lupus_sct.services.evidence.studies import (
     NestedCohortError,
     PoolingOptions,
     load_evidence,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from lupus_sct.domain.course import CourseStatus, EventKind
-from lupus_sct.domain.medications import DrugClass, Frequency, Route
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.pathway.course import CourseStatus, EventKind
+from lupus_sct.domain.records.medications import DrugClass, Frequency, Route
+from lupus_sct.domain.records.people import Sex
 from lupus_sct.interop.fhir import ImportStatus, import_bundle
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.hct_ci_2005 import (
+from lupus_sct.domain.instruments.transplant.hct_ci_2005 import (
     HctCiComorbidity,
     HctCiMeasurements,
     HepaticTier,

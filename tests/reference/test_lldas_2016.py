@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.lldas_2016 import LldasAssessment, assess_lldas
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.lldas_2016 import LldasAssessment, assess_lldas
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 
 D = SledaiDescriptor
 

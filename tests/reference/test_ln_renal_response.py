@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
-from lupus_sct.domain.ln_renal_response import (
+from lupus_sct.domain.instruments.lupus.ln_renal_response import (
     LnDefinition,
     LnRenalMeasurements,
     LnResponse,

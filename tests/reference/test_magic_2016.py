@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.magic_2016 import (
+from lupus_sct.domain.instruments.transplant.magic_2016 import (
     AgvhdAssessment,
     OrganStages,
     PatientGroup,

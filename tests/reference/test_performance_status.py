@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.performance_status import (
+from lupus_sct.domain.instruments.transplant.performance_status import (
     NotOnScaleError,
     is_valid_ecog,
     is_valid_kps,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.selena_flare_index import (
+from lupus_sct.domain.instruments.lupus.selena_flare_index import (
     SelenaFlare,
     SelenaFlareInput,
     classify_selena_flare,

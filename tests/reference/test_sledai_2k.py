@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     SledaiAssessment,
     SledaiDescriptor,
     SledaiMeasurements,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lupus_sct.domain.slicc_2012 import (
+from lupus_sct.domain.instruments.lupus.slicc_2012 import (
     Slicc2012Pathway,
     SliccClinical,
     SliccImmunologic,

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.slicc_acr_di import (
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import (
     COUNT_ITEMS,
     EXEMPT_ITEMS,
     SdiItem,

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.sri_4 import (
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sri_4 import (
     Sri4Assessment,
     assess_sri_4,
     new_bilag_a_domains,

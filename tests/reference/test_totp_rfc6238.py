@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lupus_sct.services.totp_rfc6238 import hotp, totp, verify_totp
+from lupus_sct.services.accounts.totp_rfc6238 import hotp, totp, verify_totp
 
 # RFC 6238 Appendix B: the seeds are ASCII "1234567890" repeated to 20, 32 and 64 bytes.
 SEEDS = {

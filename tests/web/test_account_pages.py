@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clinic_app_support import PASSWORD, Clinic
-from lupus_sct.domain.people import Role
-from lupus_sct.services import auth
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts import sign_in as auth
 
 NEW_PASSWORD = "violet kestrel under marble"
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from clinic_app_support import PASSWORD, sqlite_clinic
 from clinic_browser_support import CHROMIUM, CHROMIUM_ARGS, Screenshots, require_chromium, serving
-from lupus_sct.domain.people import Role
-from lupus_sct.services.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 
 pytestmark = pytest.mark.slow
 

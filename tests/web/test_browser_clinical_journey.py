@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from clinic_app_support import PASSWORD, Clinic, sqlite_clinic
 from clinic_browser_support import CHROMIUM, CHROMIUM_ARGS, Screenshots, require_chromium, serving
-from lupus_sct.domain.people import Role
+from lupus_sct.domain.records.people import Role
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from clinic_app_support import IDENTIFIERS, Clinic, sqlite_clinic
-from lupus_sct.domain.evidence import MEMORY_CAUTION
-from lupus_sct.domain.people import Role
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION
+from lupus_sct.domain.records.people import Role
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CLINICAL_ROLES = (Role.ADMIN, Role.CLINICIAN, Role.COORDINATOR, Role.DATA_MANAGER)

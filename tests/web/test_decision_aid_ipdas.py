@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import lupus_sct.web.decision_aid as decision_aid_module
-from lupus_sct.domain.evidence import MEMORY_CAUTION
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION
 from lupus_sct.web.decision_aid_view import ICON_FILL, ICON_OUTLINE, RANGE_RING
 from web.decision_aid_html import Node, client, page
 

@@ -9,9 +9,11 @@ chronic kidney disease. Kidney Int Suppl 2013;3:1-150 (GFR categories G1-G5).
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.ckd_epi_2021.egfr_ckd_epi_2021` (instruments.md section 6,
+Vectorises :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021` (instruments.md
+section 6,
 convention C6). Every coefficient and category bound comes from
-:mod:`lupus_sct.domain.ckd_epi_2021`, and the expression performs the same floating-point
+:mod:`lupus_sct.domain.instruments.ckd_epi_2021`, and the expression performs the same
+floating-point
 operations in the same order (``142 x min^a x max^-1.2 x 0.9938^age``, then ``x 1.012`` for
 women), so the eGFR agrees with the scalar value bit for bit.
 
@@ -42,7 +44,8 @@ from lupus_sct.analytics.validation import (
     first_value_where,
     require_columns,
 )
-from lupus_sct.domain.ckd_epi_2021 import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.ckd_epi_2021 import (
     AGE_RANGE_YEARS,
     CKD_EPI_2021_AGE_BASE,
     CKD_EPI_2021_ALPHA_FEMALE,
@@ -60,8 +63,7 @@ from lupus_sct.domain.ckd_epi_2021 import (
     G4_MIN,
     GfrCategory,
 )
-from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.records.people import Sex
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -145,7 +147,7 @@ def egfr_ckd_epi_2021(frame: FrameT) -> FrameT:
 
     Notes
     -----
-    Equals :func:`lupus_sct.domain.ckd_epi_2021.egfr_ckd_epi_2021` row by row
+    Equals :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021` row by row
     (tests/property/test_analytics_ckd_epi_2021_agrees.py). Input is not validated here; see
     :func:`check_ckd_epi_cohort`.
     """

@@ -7,7 +7,8 @@ National Cancer Institute. Common Terminology Criteria for Adverse Events (CTCAE
 
 Notes
 -----
-Vectorises the graders of :mod:`lupus_sct.domain.ctcae_v5` (instruments.md section 8.1,
+Vectorises the graders of :mod:`lupus_sct.domain.instruments.transplant.ctcae_v5` (instruments.md
+section 8.1,
 decision D6, convention C1). Band limits, multiples and unit factors are imported from the domain
 module; multiple-of-LLN/ULN/baseline comparisons use the 1e-9 tolerance of decision D11, written
 as the same products as the scalar functions (``value > 1.5 * uln + 1e-9``), so the grades agree
@@ -22,7 +23,7 @@ grade 1 is not met (or an input is null). The caller names the result, for examp
 
 Clinician flags (transfusion indicated, life-threatening, death) are boolean columns; a null flag
 counts as not flagged, as the batch default ``false`` does. The version string to store with each
-grade is :data:`~lupus_sct.domain.ctcae_v5.CTCAE_VERSION`.
+grade is :data:`~lupus_sct.domain.instruments.transplant.ctcae_v5.CTCAE_VERSION`.
 
 Not vectorised: input validation. Rows must already satisfy the ranges the scalar functions check
 (values >= 0, LLN/ULN/baseline > 0, haemoglobin 0-25 g/dL, creatinine 0.1-40 mg/dL, temperature
@@ -34,7 +35,7 @@ from __future__ import annotations
 import polars as pl
 
 from lupus_sct.analytics.comparisons import above, at_least, below
-from lupus_sct.domain.ctcae_v5 import (
+from lupus_sct.domain.instruments.transplant.ctcae_v5 import (
     ALT_BASELINE_MULTIPLES,
     ALT_ULN_MULTIPLES,
     ANEMIA_G1_LOW_G_DL,

@@ -8,8 +8,10 @@ doi:10.1136/lupus-2021-000538
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.doris_2021.assess_doris_2021` (instruments.md section 5.4,
-decisions D2 and D3, convention C9). Thresholds come from :mod:`lupus_sct.domain.doris_2021`;
+Vectorises :func:`lupus_sct.domain.instruments.lupus.doris_2021.assess_doris_2021` (instruments.md
+section 5.4,
+decisions D2 and D3, convention C9). Thresholds come from
+:mod:`lupus_sct.domain.instruments.lupus.doris_2021`;
 the PGA and dose comparisons use the 1e-9 tolerance of decision D11.
 
 Cohort table, one row per visit:
@@ -41,7 +43,7 @@ from lupus_sct.analytics.sledai_2k import (
     clinical_sledai_expr,
 )
 from lupus_sct.analytics.validation import Frame, check_range, column_names, require_columns
-from lupus_sct.domain.doris_2021 import (
+from lupus_sct.domain.instruments.lupus.doris_2021 import (
     DORIS_MAX_CLINICAL_SLEDAI,
     DORIS_MAX_PREDNISOLONE_MG_PER_DAY,
     DORIS_PGA_BELOW,
@@ -110,7 +112,8 @@ def assess_doris_2021(frame: FrameT) -> FrameT:
 
 
 def check_doris_cohort(frame: Frame) -> None:
-    """Validate a DORIS cohort table as :class:`~lupus_sct.domain.doris_2021.DorisAssessment` does.
+    """Validate a DORIS cohort table as
+    :class:`~lupus_sct.domain.instruments.lupus.doris_2021.DorisAssessment` does.
 
     Raises
     ------

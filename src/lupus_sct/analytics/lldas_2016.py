@@ -7,8 +7,10 @@ Activity State (LLDAS). Ann Rheum Dis 2016;75:1615-21. doi:10.1136/annrheumdis-2
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.lldas_2016.assess_lldas` (instruments.md section 5.5).
-Thresholds and the major-organ descriptors come from :mod:`lupus_sct.domain.lldas_2016`; the
+Vectorises :func:`lupus_sct.domain.instruments.lupus.lldas_2016.assess_lldas` (instruments.md
+section 5.5).
+Thresholds and the major-organ descriptors come from
+:mod:`lupus_sct.domain.instruments.lupus.lldas_2016`; the
 PGA and dose comparisons use the 1e-9 tolerance of decision D11. Every bound is inclusive.
 
 Cohort table, one row per visit:
@@ -42,7 +44,7 @@ from lupus_sct.analytics.sledai_2k import (
     sledai_2k_expr,
 )
 from lupus_sct.analytics.validation import Frame, check_range, column_names, require_columns
-from lupus_sct.domain.lldas_2016 import (
+from lupus_sct.domain.instruments.lupus.lldas_2016 import (
     LLDAS_MAX_PGA,
     LLDAS_MAX_PREDNISOLONE_MG_PER_DAY,
     LLDAS_MAX_SLEDAI_2K,
@@ -51,7 +53,7 @@ from lupus_sct.domain.lldas_2016 import (
     PGA_MIN,
     PREDNISOLONE_MAX_MG_PER_DAY,
 )
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -139,7 +141,8 @@ def assess_lldas(frame: FrameT) -> FrameT:
 
 
 def check_lldas_cohort(frame: Frame) -> None:
-    """Validate an LLDAS cohort table as :class:`~lupus_sct.domain.lldas_2016.LldasAssessment` does.
+    """Validate an LLDAS cohort table as
+    :class:`~lupus_sct.domain.instruments.lupus.lldas_2016.LldasAssessment` does.
 
     Raises
     ------

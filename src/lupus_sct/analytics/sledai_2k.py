@@ -8,15 +8,17 @@ J Rheumatol 2002;29:288-91 (PMID 11838846). Touma Z, Urowitz MB, Gladman DD. SLE
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.sledai_2k.score_sledai_2k` (instruments.md section 1,
+Vectorises :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k` (instruments.md
+section 1,
 decisions D1 and D2). Weights, thresholds and measurement column names are taken from
-:data:`~lupus_sct.domain.sledai_2k.SLEDAI_2K_WEIGHTS` and
-:data:`~lupus_sct.domain.sledai_2k.DESCRIPTOR_THRESHOLDS`.
+:data:`~lupus_sct.domain.instruments.lupus.sledai_2k.SLEDAI_2K_WEIGHTS` and
+:data:`~lupus_sct.domain.instruments.lupus.sledai_2k.DESCRIPTOR_THRESHOLDS`.
 
 Cohort table, one row per assessment:
 
 - **Required:** one boolean column per descriptor id (``seizure`` ... ``leukopenia``, the
-  24 ids of :class:`~lupus_sct.domain.sledai_2k.SledaiDescriptor`): true when the clinician lists
+  24 ids of :class:`~lupus_sct.domain.instruments.lupus.sledai_2k.SledaiDescriptor`): true when the
+  clinician lists
   the descriptor as present and attributable to SLE.
 - **Optional measurements** (null = not measured, never zero): ``wbc_x10e9_per_L``,
   ``platelets_x10e9_per_L``, ``temp_c``, ``protein_g_per_24h``, ``rbc_per_hpf``,
@@ -52,7 +54,7 @@ from lupus_sct.analytics.validation import (
     require_columns,
 )
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     DESCRIPTOR_THRESHOLDS,
     SEROLOGICAL_DESCRIPTORS,
     SLEDAI_2K_WEIGHTS,
@@ -167,7 +169,8 @@ def score_sledai_2k(frame: FrameT) -> FrameT:
 
     Notes
     -----
-    Equals :func:`lupus_sct.domain.sledai_2k.score_sledai_2k` row by row on validated input
+    Equals :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k` row by row on
+    validated input
     (tests/property/test_analytics_sledai_2k_agrees.py). Decisions D1 (arthritis >=2 joints) and
     D2 (clinical SLEDAI). Input is not validated here; see :func:`check_sledai_cohort`.
     """

@@ -8,10 +8,11 @@ systemic lupus erythematosus. Arthritis Rheum 1996;39:363-9. doi:10.1002/art.178
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.slicc_acr_di.score_sdi_total` (instruments.md sections 2 and
+Vectorises :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` (instruments.md
+sections 2 and
 12.3, shape ``total``: every item given has already met its persistence requirement). Item points,
 the ESRD rule, the organ of each item and the organ maxima come from
-:mod:`lupus_sct.domain.slicc_acr_di`.
+:mod:`lupus_sct.domain.instruments.lupus.slicc_acr_di`.
 
 Cohort table, one row per assessment, with the ``total``-shape keys of section 12.3 as columns:
 
@@ -38,7 +39,7 @@ import polars as pl
 
 from lupus_sct.analytics.validation import Frame, column_names, first_value_where
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.slicc_acr_di import (
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import (
     COUNT_ITEM_MAX_POINTS,
     COUNT_ITEMS,
     ESRD_POINTS,
@@ -121,7 +122,7 @@ def score_sdi_total(frame: FrameT) -> FrameT:
     -----
     ESRD (3 points) replaces the other renal items (section 2, pitfall 1); count items are capped
     at 2 (pitfall 6); each organ is capped at its published maximum, as in the scalar function.
-    Equals :func:`lupus_sct.domain.slicc_acr_di.score_sdi_total` row by row
+    Equals :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` row by row
     (tests/property/test_analytics_slicc_acr_di_agrees.py). Input is not validated here; see
     :func:`check_sdi_cohort`.
     """
@@ -131,7 +132,8 @@ def score_sdi_total(frame: FrameT) -> FrameT:
 
 
 def check_sdi_cohort(frame: Frame) -> None:
-    """Reject negative counts, as :func:`~lupus_sct.domain.slicc_acr_di.score_sdi_total` does.
+    """Reject negative counts, as
+    :func:`~lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` does.
 
     Raises
     ------

@@ -22,7 +22,7 @@ from lupus_sct.api.limits import EdgeChecks
 from lupus_sct.api.middleware import IdempotencyKeys, SecurityHeaders
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
-from lupus_sct.services.screening_jobs import ScreeningJobs
+from lupus_sct.services.eligibility.screening_jobs import ScreeningJobs
 from lupus_sct.web.decision_aid import mount_decision_aid
 from lupus_sct.web.pages import mount_web
 

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from lupus_sct.bootstrap import Platform
-from lupus_sct.domain.access import Principal, Scope
-from lupus_sct.domain.protocol import Protocol
-from lupus_sct.services import auth
+from lupus_sct.domain.access.permissions import Principal, Scope
+from lupus_sct.domain.eligibility.protocol import Protocol
+from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.ports import UnitOfWork
 
 SESSION_COOKIE = "lsct_session"

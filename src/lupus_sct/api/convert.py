@@ -9,13 +9,13 @@ from fastapi import Header, HTTPException, Response
 from lupus_sct.api import schemas_clinical as sc
 from lupus_sct.api import schemas_courses as sk
 from lupus_sct.api import schemas_people as sp
-from lupus_sct.domain.eligibility import EligibilityReport
+from lupus_sct.domain.eligibility.evaluation import EligibilityReport
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiResult
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Patient, PatientIdentity
-from lupus_sct.domain.sledai_2k import SledaiResult
-from lupus_sct.services.clinic_views import CourseView, ScoredAssessment
-from lupus_sct.services.records import to_record
+from lupus_sct.domain.records.people import Patient, PatientIdentity
+from lupus_sct.services.record_codec import to_record
+from lupus_sct.services.views.clinic import CourseView, ScoredAssessment
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lupus_sct.api.echo import echoed_value, is_echoable
 from lupus_sct.domain.errors import DomainError, InvalidValueError
-from lupus_sct.services import auth
+from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.errors import DuplicateError, NotFoundError, StaleWriteError
 
 logger = logging.getLogger("lupus_sct.api")

@@ -33,12 +33,12 @@ from lupus_sct.api.schemas_account import (
     TotpConfirmation,
 )
 from lupus_sct.api.schemas_people import TokenOut, TotpStart, UserOut
-from lupus_sct.domain.access import Principal
-from lupus_sct.domain.sign_in import ApiToken
-from lupus_sct.services import account_security as security
-from lupus_sct.services import auth
+from lupus_sct.domain.access.permissions import Principal
+from lupus_sct.domain.access.sign_in import ApiToken
+from lupus_sct.services.accounts import security
+from lupus_sct.services.accounts import sign_in as auth
+from lupus_sct.services.accounts.totp_rfc6238 import provisioning_uri
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.totp_rfc6238 import provisioning_uri
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 API_CREDENTIAL_REFUSAL = (

@@ -28,8 +28,12 @@ from lupus_sct.api.schemas_people import (
     UserIn,
     UserOut,
 )
-from lupus_sct.services import audit_reading, auth, clinic_access, patients, research_views
-from lupus_sct.services.records import to_record
+from lupus_sct.services.accounts import sign_in as auth
+from lupus_sct.services.audit import reading as audit_reading
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import patients
+from lupus_sct.services.record_codec import to_record
+from lupus_sct.services.views import research as research_views
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

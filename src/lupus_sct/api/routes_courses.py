@@ -19,10 +19,12 @@ from lupus_sct.api.schemas_courses import (
     ScheduleOut,
     VisitOut,
 )
-from lupus_sct.domain.course import DETAILS_TYPE
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services import clinic_access, clinic_views, courses, pathway
-from lupus_sct.services.records import from_record
+from lupus_sct.domain.pathway.course import DETAILS_TYPE
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import courses, pathway
+from lupus_sct.services.record_codec import from_record
+from lupus_sct.services.views import clinic as clinic_views
 
 router = APIRouter(prefix="/api/v1", tags=["courses"], responses=ERROR_RESPONSES)
 

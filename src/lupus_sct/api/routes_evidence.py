@@ -18,13 +18,14 @@ from lupus_sct.api.context import (
 from lupus_sct.api.convert import if_match_version, tagged
 from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_people import PageOut
-from lupus_sct.domain.access import Principal, Scope
-from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow
-from lupus_sct.domain.evidence_records import EvidenceRecord
-from lupus_sct.domain.people import Role
-from lupus_sct.services import evidence, evidence_records
-from lupus_sct.services.clinic_access import paginate
-from lupus_sct.services.records import to_record
+from lupus_sct.domain.access.permissions import Principal, Scope
+from lupus_sct.domain.evidence.records import EvidenceRecord
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.clinic.access import paginate
+from lupus_sct.services.evidence import records as evidence_records
+from lupus_sct.services.evidence import studies as evidence
+from lupus_sct.services.record_codec import to_record
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"], responses=ERROR_RESPONSES)
 EVIDENCE_EDITORS = frozenset({Role.ADMIN, Role.DATA_MANAGER})

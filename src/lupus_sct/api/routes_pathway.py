@@ -18,10 +18,12 @@ from lupus_sct.api.schemas_courses import (
     ScreeningRowOut,
     VisitStateOut,
 )
+from lupus_sct.domain.eligibility.protocol import Protocol
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.protocol import Protocol
-from lupus_sct.services import clinic_access, disease_course, eligibility, worklist
-from lupus_sct.services.screening_jobs import ScreeningJob, ScreeningJobs
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.eligibility import evaluation as eligibility
+from lupus_sct.services.eligibility.screening_jobs import ScreeningJob, ScreeningJobs
+from lupus_sct.services.views import disease_course, worklist
 
 router = APIRouter(prefix="/api/v1", tags=["pathway"], responses=ERROR_RESPONSES)
 

@@ -18,8 +18,9 @@ from lupus_sct.api.schemas_people import (
     PatientIn,
     PatientOut,
 )
-from lupus_sct.domain.access import Scope
-from lupus_sct.services import clinic_access, patients, pseudonym_namespace, record_updates
+from lupus_sct.domain.access.permissions import Scope
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import patients, pseudonym_namespace, record_updates
 
 router = APIRouter(prefix="/api/v1", tags=["patients"], responses=ERROR_RESPONSES)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

@@ -24,15 +24,21 @@ from lupus_sct.api.schemas_clinical import (
     SledaiScoreIn,
 )
 from lupus_sct.api.schemas_people import PageOut
-from lupus_sct.domain.adverse_events import AdverseEvent
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import MedicationExposure
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
+    SledaiAssessment,
+    SledaiMeasurements,
+    score_sledai_2k,
+)
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.sledai_2k import SledaiAssessment, SledaiMeasurements, score_sledai_2k
-from lupus_sct.services import clinic_access, clinic_views, clinical_records, record_updates
-from lupus_sct.services.clinic_access import paginate
-from lupus_sct.services.patients import new_id
+from lupus_sct.domain.records.adverse_events import AdverseEvent
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import clinical_records, record_updates
+from lupus_sct.services.clinic.access import paginate
+from lupus_sct.services.clinic.patients import new_id
+from lupus_sct.services.views import clinic as clinic_views
 
 router = APIRouter(prefix="/api/v1", tags=["clinical records"], responses=ERROR_RESPONSES)
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

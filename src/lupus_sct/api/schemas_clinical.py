@@ -10,9 +10,9 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from lupus_sct.domain.adverse_events import Attribution
-from lupus_sct.domain.medications import DrugClass, Frequency, Route
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.records.adverse_events import Attribution
+from lupus_sct.domain.records.medications import DrugClass, Frequency, Route
 
 # A JSON number and nothing else: strict, so `true` or "3" is refused rather than read as 1 or 3.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]

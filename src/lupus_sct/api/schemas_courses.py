@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lupus_sct.domain.course import CourseKind, CourseStatus, EventKind
-from lupus_sct.domain.course_phases import CoursePhase
+from lupus_sct.domain.pathway.course import CourseKind, CourseStatus, EventKind
+from lupus_sct.domain.pathway.phases import CoursePhase
 
 
 class CourseIn(BaseModel):

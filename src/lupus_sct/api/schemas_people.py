@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from lupus_sct.domain.people import Role, Sex
+from lupus_sct.domain.records.people import Role, Sex
 
 T = TypeVar("T")
 

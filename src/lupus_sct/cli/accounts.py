@@ -17,7 +17,7 @@ import typer
 
 from lupus_sct.cli.pathway import actor
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
-from lupus_sct.services import account_security as security
+from lupus_sct.services.accounts import security
 
 user_app = typer.Typer(
     help="Accounts: list, disable, enable, reset a password, end every session.",

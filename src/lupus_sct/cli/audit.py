@@ -10,7 +10,7 @@ import typer
 
 from lupus_sct.bootstrap import Platform
 from lupus_sct.cli.platform import CliError, open_platform
-from lupus_sct.services.audit_trail import AuditCheck, chain_head, check_audit_trail
+from lupus_sct.services.audit.trail import AuditCheck, chain_head, check_audit_trail
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 

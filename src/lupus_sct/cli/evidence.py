@@ -16,16 +16,16 @@ from lupus_sct.analytics.meta_analysis import (
     MetaAnalysisResult,
     Model,
     PredictionInterval,
-    render_forest_plot,
 )
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.domain.errors import DomainError
-from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow
-from lupus_sct.domain.evidence_records import EvidenceRecord
+from lupus_sct.domain.evidence.records import EvidenceRecord
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow
 from lupus_sct.interop.meta_analysis_tables import read_meta_analysis_table
-from lupus_sct.services import evidence_records
+from lupus_sct.rendering.forest_plot import render_forest_plot
 from lupus_sct.services.errors import ServiceError
-from lupus_sct.services.evidence import (
+from lupus_sct.services.evidence import records as evidence_records
+from lupus_sct.services.evidence.studies import (
     EvidencePool,
     PoolingOptions,
     evidence_in_use,

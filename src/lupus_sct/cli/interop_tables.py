@@ -37,7 +37,7 @@ from lupus_sct.interop.table_import import (
     read_table,
 )
 from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.table_import import RowProblem, TableImportReport, import_rows
+from lupus_sct.services.imports.table_import import RowProblem, TableImportReport, import_rows
 
 CLI_ACTOR = "system:cli"
 REPORT_COLUMNS = ("row", "field", "value", "problem")

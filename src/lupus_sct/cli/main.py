@@ -31,9 +31,9 @@ from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
 from lupus_sct.domain.errors import DomainError
 from lupus_sct.interop.batch_files import read_records, write_records
-from lupus_sct.services.accounts import create_first_admin, generate_password, has_admin
+from lupus_sct.services.accounts.password_policy import password_problem
+from lupus_sct.services.accounts.users import create_first_admin, generate_password, has_admin
 from lupus_sct.services.errors import ServiceError
-from lupus_sct.services.password_policy import password_problem
 from lupus_sct.services.scoring import batch
 from lupus_sct.services.scoring.registry import INSTRUMENTS
 

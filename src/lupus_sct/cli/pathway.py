@@ -16,20 +16,20 @@ from typing import Annotated
 import typer
 
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
-from lupus_sct.domain.cibmtr_engraftment import RecoveryResult
-from lupus_sct.domain.course_phases import CoursePhase
 from lupus_sct.domain.errors import DomainError
-from lupus_sct.domain.follow_up_schedule import ScheduledVisitStatus, describe_requirement
-from lupus_sct.domain.milestones import CourseMilestones
-from lupus_sct.services.errors import ServiceError
-from lupus_sct.services.pathway import change_phase, course_milestones, follow_up_status
-from lupus_sct.services.protocol_alerts import (
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import RecoveryResult
+from lupus_sct.domain.pathway.follow_up_schedule import ScheduledVisitStatus, describe_requirement
+from lupus_sct.domain.pathway.milestones import CourseMilestones
+from lupus_sct.domain.pathway.phases import CoursePhase
+from lupus_sct.services.clinic.pathway import change_phase, course_milestones, follow_up_status
+from lupus_sct.services.eligibility.protocol_alerts import (
     course_settings,
     settings_lookup,
     stale_eligibility_source,
 )
-from lupus_sct.services.records import to_record
-from lupus_sct.services.worklist import Alert, centre_id_for_code, centre_worklist
+from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.record_codec import to_record
+from lupus_sct.services.views.worklist import Alert, centre_id_for_code, centre_worklist
 
 app = typer.Typer(
     help="The treatment pathway: phases, milestones, schedules and the worklist.",

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
-from lupus_sct.domain.eligibility import CriterionResult, EligibilityReport
-from lupus_sct.domain.protocol import Protocol
+from lupus_sct.domain.eligibility.evaluation import CriterionResult, EligibilityReport
+from lupus_sct.domain.eligibility.protocol import Protocol
 from lupus_sct.interop.protocol_files import read_protocol_file
-from lupus_sct.services.eligibility import assess_eligibility, screen_centre
+from lupus_sct.services.eligibility.evaluation import assess_eligibility, screen_centre
 
 protocols_app = typer.Typer(help="Therapy protocols: list, show, validate.", no_args_is_help=True)
 

@@ -10,9 +10,9 @@ import typer
 
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.domain.errors import DomainError
-from lupus_sct.interop.report_rendering import RenderingError, render_html, render_pdf
+from lupus_sct.rendering.programme_report import RenderingError, render_html, render_pdf
 from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.programme_report import programme_report
+from lupus_sct.services.views.programme_report import programme_report
 
 app = typer.Typer(help="Programme reports for accreditation and registries.", no_args_is_help=True)
 

@@ -1,6 +1,6 @@
 """``lupus-sct synth`` and ``lupus-sct demo``: synthetic cohorts for trying, testing and benchmarks.
 
-Only synthetic data: every patient is generated (``lupus_sct.services.synthetic``). Database loads
+Only synthetic data: every patient is generated (``lupus_sct.synthetic``). Database loads
 go through the use cases, so validation and the audit trail run as for entered records.
 """
 
@@ -20,12 +20,13 @@ import typer
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.config import Settings
-from lupus_sct.domain.people import Role
-from lupus_sct.interop.synthetic_tables import write_parquet_cohort
-from lupus_sct.services import accounts, patients
-from lupus_sct.services.synthetic import DEFAULT_CENTRES, generate_cohort
-from lupus_sct.services.synthetic.loading import LoadReport, ensure_centres, load_patients
-from lupus_sct.services.synthetic.records import (
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts import users as accounts
+from lupus_sct.services.clinic import patients
+from lupus_sct.synthetic import DEFAULT_CENTRES, generate_cohort
+from lupus_sct.synthetic.loading import LoadReport, ensure_centres, load_patients
+from lupus_sct.synthetic.parquet_tables import write_parquet_cohort
+from lupus_sct.synthetic.records import (
     PatientRecords,
     patient_records,
     synthetic_centres,

@@ -19,15 +19,15 @@ import yaml
 
 from lupus_sct.cli import trials_render as render
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
-from lupus_sct.domain.centre_directory import centre_facts
-from lupus_sct.domain.clinical_trials import GeoPoint, RecruitmentStatus, Trial
-from lupus_sct.domain.course import CourseKind
 from lupus_sct.domain.errors import DomainError
+from lupus_sct.domain.evidence.centre_directory import centre_facts
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.trials.clinical_trials import GeoPoint, RecruitmentStatus, Trial
 from lupus_sct.interop import clinical_trials_gov as ctgov
 from lupus_sct.interop.centre_directory_file import locate_postcode, read_centre_directory
-from lupus_sct.services import trials as trial_services
-from lupus_sct.services.centre_directory import procedure_volume
+from lupus_sct.services.eligibility import trials as trial_services
 from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.views.centre_directory import procedure_volume
 
 app = typer.Typer(
     help="Clinical trials: import, computable criteria, matching, candidates, centres.",

@@ -6,10 +6,10 @@ from typing import Any
 
 import yaml
 
-from lupus_sct.domain.centre_directory import CentreFacts
-from lupus_sct.domain.clinical_trials import Trial, describe_age_range
-from lupus_sct.domain.eligibility_atoms import Evidence
-from lupus_sct.domain.trial_matching import ItemResult, ItemVerdict, TrialMatch
+from lupus_sct.domain.eligibility.atoms import Evidence
+from lupus_sct.domain.evidence.centre_directory import CentreFacts
+from lupus_sct.domain.trials.clinical_trials import Trial, describe_age_range
+from lupus_sct.domain.trials.matching import ItemResult, ItemVerdict, TrialMatch
 
 
 def fixture_mark(trial: Trial) -> str:

@@ -11,16 +11,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lupus_sct.domain.centre_directory import (
+from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.evidence.centre_directory import (
     Accreditation,
     DirectoryCentre,
     MscSource,
     PublishedOutcome,
     Specialty,
 )
-from lupus_sct.domain.clinical_trials import GeoPoint
-from lupus_sct.domain.course import CourseKind
-from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.trials.clinical_trials import GeoPoint
 
 DATA_FOLDER = "directory_data"
 DIRECTORY_FILE = "centre_directory.json"

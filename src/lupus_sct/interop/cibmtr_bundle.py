@@ -31,7 +31,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
-from lupus_sct.domain.course import TherapyCourse
+from lupus_sct.domain.pathway.course import TherapyCourse
 from lupus_sct.interop.fhir import systems as s
 from lupus_sct.interop.fhir.courses import PROCEDURE_EVENTS, course_resource, event_resource
 from lupus_sct.interop.fhir.export import RESOURCE_ORDER

@@ -33,7 +33,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lupus_sct.domain.clinical_trials import (
+from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.trials.clinical_trials import (
     AgeLimit,
     GeoPoint,
     RecruitmentStatus,
@@ -43,8 +44,7 @@ from lupus_sct.domain.clinical_trials import (
     TrialSex,
     parse_age_limit,
 )
-from lupus_sct.domain.errors import DomainError, InvalidValueError
-from lupus_sct.domain.trial_criteria_text import split_eligibility_criteria
+from lupus_sct.domain.trials.criteria_text import split_eligibility_criteria
 
 API_STUDIES_URL = "https://clinicaltrials.gov/api/v2/studies"
 REQUESTS_PER_MINUTE = 50  # ClinicalTrials.gov API v2: about 50 requests/minute per IP

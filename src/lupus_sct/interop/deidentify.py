@@ -58,8 +58,8 @@ from typing import Any
 
 import polars as pl
 
-from lupus_sct.domain.medications import DRUGS
-from lupus_sct.domain.people import PatientIdentity, age_in_years
+from lupus_sct.domain.records.medications import DRUGS
+from lupus_sct.domain.records.people import PatientIdentity, age_in_years
 from lupus_sct.interop import deidentify_vocabulary as vocabulary
 from lupus_sct.interop.table_export import TABLES, record_columns, write_tables
 

@@ -7,7 +7,8 @@ informed"), a hospital or a home town; so text is kept only when it comes from a
 vocabulary, and every other text cell is withheld (written empty):
 
 - an enumeration value of a stored record (course kind, disease, criteria, attribution...);
-- a CTCAE v5.0 term (:mod:`lupus_sct.domain.ctcae_v5_terms`); a term stored before terms were
+- a CTCAE v5.0 term (:mod:`lupus_sct.domain.instruments.transplant.ctcae_v5_terms`); a term stored
+  before terms were
   coded is written as :data:`UNCODED_TERM`, never as its text;
 - a follow-up label of the form the schedules use (``day +30``, ``6 months``, ``year 2``);
 - a protocol id that is a slug (lower-case letters, digits, ``-`` ``_`` ``.``, no space), and
@@ -25,8 +26,8 @@ import re
 import typing
 from typing import Any
 
-from lupus_sct.domain.ctcae_v5_terms import is_coded_term
-from lupus_sct.domain.medications import DRUGS
+from lupus_sct.domain.instruments.transplant.ctcae_v5_terms import is_coded_term
+from lupus_sct.domain.records.medications import DRUGS
 from lupus_sct.interop.table_export import TABLES
 
 UNCODED_TERM = "uncoded"  # an adverse-event term typed before terms were coded: withheld

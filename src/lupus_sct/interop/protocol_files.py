@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from lupus_sct.domain.protocol import Protocol
-from lupus_sct.services.protocol_parsing import ProtocolError, parse_protocol
+from lupus_sct.domain.eligibility.protocol import Protocol
+from lupus_sct.services.eligibility.protocol_parsing import ProtocolError, parse_protocol
 
 SUFFIXES = (".yaml", ".yml")
 

@@ -10,7 +10,8 @@ Each table has one row per record and one column per field (Wickham H. Tidy data
   dated record is given the patient's course in force on its date: the latest course started on
   or before that date, or the patient's first course when the record is older than every course
   (a baseline result). A patient without a course has no ``course_id``.
-- ``days_since_day0`` is :func:`~lupus_sct.domain.course.day_number` of the record's date against
+- ``days_since_day0`` is :func:`~lupus_sct.domain.pathway.course.day_number` of the record's date
+  against
   that course's day 0 (negative before the infusion, no "-0"); empty while the course has no day 0.
 - ``timepoint`` is the label of the course's follow-up timepoint whose window (inclusive) holds
   that day; the nearest target wins when windows overlap; empty when none does.
@@ -18,7 +19,7 @@ Each table has one row per record and one column per field (Wickham H. Tidy data
   "unknown"), so "not evaluated" is never read as 0 or as an empty value. Nested values (SLEDAI-2K
   descriptors, BILAG grades, event details) are canonical JSON text.
 - Labs add ``value_canonical`` and ``canonical_unit``
-  (:func:`~lupus_sct.domain.labs.canonical_value`); medications add
+  (:func:`~lupus_sct.domain.records.labs.canonical_value`); medications add
   ``prednisone_equivalent_mg_per_day``.
 
 Direct identifiers (the ``patient_identity`` table) are never read; the patients table keeps the
@@ -40,21 +41,24 @@ from typing import Any
 
 import polars as pl
 
-from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseEvent, TherapyCourse, day_number
-from lupus_sct.domain.diagnosis import Diagnosis
-from lupus_sct.domain.labs import LabResult, canonical_value, lab_test
-from lupus_sct.domain.medications import MedicationExposure, prednisone_equivalent_mg_per_day
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
-from lupus_sct.domain.people import Patient
-from lupus_sct.domain.transfusions import Transfusion
-from lupus_sct.domain.workup import WorkupFinding
+from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse, day_number
+from lupus_sct.domain.records.adverse_events import AdverseEvent, GvhdEpisode, Infection
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import Diagnosis
+from lupus_sct.domain.records.labs import LabResult, canonical_value, lab_test
+from lupus_sct.domain.records.medications import (
+    MedicationExposure,
+    prednisone_equivalent_mg_per_day,
+)
+from lupus_sct.domain.records.outcomes import FollowUpTimepoint, OutcomeEvent
+from lupus_sct.domain.records.people import Patient
+from lupus_sct.domain.records.transfusions import Transfusion
+from lupus_sct.domain.records.workup import WorkupFinding
 from lupus_sct.interop.spreadsheet_safe import neutralise_frame
 from lupus_sct.services.errors import NotFoundError
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.records import canonical_json, to_record
+from lupus_sct.services.record_codec import canonical_json, to_record
 
 FORMATS = ("csv", "parquet")
 KEY_COLUMNS = ("patient_id", "course_id", "days_since_day0", "timepoint")

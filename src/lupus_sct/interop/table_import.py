@@ -28,7 +28,7 @@ convention, never 0); the texts ``not_evaluated``/``not evaluated`` and ``unknow
 explicitly. Dates without ``date_formats`` are read as ISO 8601 (``2026-01-31``); Excel and
 Parquet cells that already hold dates are taken as they are. The rules of each field (units,
 ranges, codes) are not checked here but by the domain records and use cases
-(:mod:`lupus_sct.services.table_import`), exactly as for a user's input.
+(:mod:`lupus_sct.services.imports.table_import`), exactly as for a user's input.
 """
 
 from __future__ import annotations
@@ -45,10 +45,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from lupus_sct.domain.errors import DomainError
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.services.storable_text import unstorable_reason
-from lupus_sct.services.table_import import (
+from lupus_sct.services.imports.table_import import (
     ENTITY_FIELDS,
     PATIENT_KEYS,
     FieldKind,
@@ -57,6 +56,7 @@ from lupus_sct.services.table_import import (
     TableRow,
     check_fields,
 )
+from lupus_sct.services.storable_text import unstorable_reason
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 _TRUE = frozenset({"true", "yes", "y", "1"})

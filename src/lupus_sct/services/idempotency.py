@@ -19,12 +19,12 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
-from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.sign_in import (
+from lupus_sct.domain.access.sign_in import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     IdempotencyRecord,
     IdempotencyState,
 )
+from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.services.errors import NotFoundError, ServiceError
 from lupus_sct.services.ports import UnitOfWork
 

@@ -11,27 +11,27 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from lupus_sct.domain.adverse_events import AdverseEvent, GvhdEpisode, Infection
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.clinical_trials import Trial
-from lupus_sct.domain.course import CourseEvent, TherapyCourse
-from lupus_sct.domain.course_phases import PhaseChange
-from lupus_sct.domain.diagnosis import Diagnosis
-from lupus_sct.domain.evidence_records import EvidenceRecord
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import MedicationExposure
-from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent
-from lupus_sct.domain.people import Centre, Patient, PatientIdentity, User
-from lupus_sct.domain.sign_in import (
+from lupus_sct.domain.access.sign_in import (
     ApiToken,
     IdempotencyRecord,
     LoginAttempt,
     SecondFactor,
     Session,
 )
-from lupus_sct.domain.transfusions import Transfusion
-from lupus_sct.domain.workup import WorkupFinding
-from lupus_sct.services.audit import AuditDraft, AuditEntry
+from lupus_sct.domain.evidence.records import EvidenceRecord
+from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.pathway.phases import PhaseChange
+from lupus_sct.domain.records.adverse_events import AdverseEvent, GvhdEpisode, Infection
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import Diagnosis
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.domain.records.outcomes import FollowUpTimepoint, OutcomeEvent
+from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity, User
+from lupus_sct.domain.records.transfusions import Transfusion
+from lupus_sct.domain.records.workup import WorkupFinding
+from lupus_sct.domain.trials.clinical_trials import Trial
+from lupus_sct.services.audit.chain import AuditDraft, AuditEntry
 
 T = TypeVar("T")
 

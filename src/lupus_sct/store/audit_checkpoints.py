@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from lupus_sct.services.audit_anchor import Checkpoint, CheckpointRead
+from lupus_sct.services.audit.anchor import Checkpoint, CheckpointRead
 
 FORMAT = "lupus-sct audit checkpoint v1"  # the signed text starts with it (domain separation)
 SECRET_FILE_MODE = 0o600  # OWASP ASVS 4.0.3 s6.4.1: key material readable by its owner only

@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from lupus_sct.services.audit import GENESIS_HASH, AuditDraft, AuditEntry, check_links, seal
+from lupus_sct.services.audit.chain import GENESIS_HASH, AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.store.instants import with_utc_instants
 from lupus_sct.store.repository_set import REPOSITORY_NAMES, RepositorySet

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lupus_sct.domain.missing import Missing
-from lupus_sct.services.records import from_record, to_record
+from lupus_sct.services.record_codec import from_record, to_record
 from lupus_sct.store.schema import MISSING_SUFFIX, EntityTable
 
 

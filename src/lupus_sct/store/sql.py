@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from lupus_sct.domain.missing import Missing
-from lupus_sct.services.audit import (
+from lupus_sct.services.audit.chain import (
     GENESIS_HASH,
     AuditAction,
     AuditDraft,
@@ -23,7 +23,7 @@ from lupus_sct.services.audit import (
     seal,
 )
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
-from lupus_sct.services.records import canonical_json
+from lupus_sct.services.record_codec import canonical_json
 from lupus_sct.store.repository_set import RepositorySet
 from lupus_sct.store.rows import from_row, to_row
 from lupus_sct.store.schema import ENTITIES, MISSING_SUFFIX, EntityTable, audit_log

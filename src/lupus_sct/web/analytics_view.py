@@ -2,7 +2,7 @@
 
 The survival and incidence charts are the programme report's own (``report_rendering``), with a
 ``<title>`` and ``<desc>`` added so a screen reader announces what each chart shows; the forest plot
-is :func:`lupus_sct.analytics.meta_analysis.forest_plot.render_forest_plot`.
+is :func:`lupus_sct.rendering.forest_plot.render_forest_plot`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from lupus_sct.analytics.meta_analysis.forest_plot import render_forest_plot
 from lupus_sct.analytics.programme_indicators import ProgrammeIndicators, RateAt, TransplantRow
-from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow
-from lupus_sct.interop.report_rendering import (
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow
+from lupus_sct.rendering.forest_plot import render_forest_plot
+from lupus_sct.rendering.programme_report import (
     CURVE_TICKS_DAYS,
     incidence_chart,
     interval,
@@ -27,13 +27,13 @@ from lupus_sct.interop.report_rendering import (
     survival_chart,
     years,
 )
-from lupus_sct.services.dashboard_views import CohortDashboard
-from lupus_sct.services.evidence import EvidencePool
-from lupus_sct.services.evidence_explorer import (
+from lupus_sct.services.evidence.explorer import (
     EXPLORER_MODEL,
     THERAPY_GROUPS,
     EvidenceExploration,
 )
+from lupus_sct.services.evidence.studies import EvidencePool
+from lupus_sct.services.views.dashboard import CohortDashboard
 
 
 def titled_svg(svg: str, ident: str, title: str, desc: str) -> Markup:

@@ -22,11 +22,11 @@ from fastapi.templating import Jinja2Templates
 
 from lupus_sct import __version__
 from lupus_sct.bootstrap import Platform
-from lupus_sct.domain.evidence import MEMORY_CAUTION
-from lupus_sct.services.decision_aid import DENOMINATOR, build_decision_aid
-from lupus_sct.services.decision_aid_outcomes import OPTIONS
-from lupus_sct.services.decision_aid_steps import FEATURES, STAGES, STEPS
-from lupus_sct.services.evidence import load_evidence
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION
+from lupus_sct.services.evidence.decision_aid import DENOMINATOR, build_decision_aid
+from lupus_sct.services.evidence.decision_aid_outcomes import OPTIONS
+from lupus_sct.services.evidence.decision_aid_steps import FEATURES, STAGES, STEPS
+from lupus_sct.services.evidence.studies import load_evidence
 from lupus_sct.web.decision_aid_view import (
     IMPORTANCE,
     SURE_QUESTIONS,

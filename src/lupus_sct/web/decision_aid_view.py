@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lupus_sct.services.decision_aid import DENOMINATOR, NaturalFrequency
-from lupus_sct.services.decision_aid_outcomes import OptionKey, Population
+from lupus_sct.services.evidence.decision_aid import DENOMINATOR, NaturalFrequency
+from lupus_sct.services.evidence.decision_aid_outcomes import OptionKey, Population
 
 ICONS_PER_ROW = 10
 ICON_PITCH = 10  # SVG user units between icon centres

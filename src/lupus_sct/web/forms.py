@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from lupus_sct.api.context import check_csrf, resolve_principal, session_secret
-from lupus_sct.domain.access import Principal, Scope
-from lupus_sct.services.auth import csrf_token
+from lupus_sct.domain.access.permissions import Principal, Scope
+from lupus_sct.services.accounts.sign_in import csrf_token
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

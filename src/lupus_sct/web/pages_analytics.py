@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse
 
 from lupus_sct.analytics.meta_analysis import Measure
 from lupus_sct.api.context import platform_of, resolve_principal
-from lupus_sct.domain.access import Principal, Scope
+from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
-from lupus_sct.services import clinic_access, dashboard_views, evidence
+from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.errors import NotFoundError, ServiceError
-from lupus_sct.services.evidence import POOLABLE_FROM_STORE
-from lupus_sct.services.evidence_explorer import EvidenceChoice, explore_evidence
+from lupus_sct.services.evidence import studies as evidence
+from lupus_sct.services.evidence.explorer import EvidenceChoice, explore_evidence
+from lupus_sct.services.evidence.studies import POOLABLE_FROM_STORE
+from lupus_sct.services.views import dashboard as dashboard_views
 from lupus_sct.web.analytics_view import dashboard_context, evidence_context
 from lupus_sct.web.forms import ForbiddenPageError, SignInNeededError, page_user, render
 

@@ -8,26 +8,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lupus_sct.api.context import platform_of, protocols_of
-from lupus_sct.domain.access import Scope
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseKind
+from lupus_sct.domain.access.permissions import Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.instruments.lupus.sledai_2k import SLEDAI_2K_WEIGHTS, SledaiDescriptor
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Sex
-from lupus_sct.domain.sledai_2k import SLEDAI_2K_WEIGHTS, SledaiDescriptor
-from lupus_sct.services import (
-    clinic_access,
-    clinic_views,
-    clinical_records,
-    eligibility,
-    patients,
-    pseudonym_namespace,
-    worklist,
-)
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.people import Sex
+from lupus_sct.rendering.timeline import timeline_svg
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import clinical_records, patients, pseudonym_namespace
+from lupus_sct.services.clinic.patients import new_id
+from lupus_sct.services.eligibility import evaluation as eligibility
 from lupus_sct.services.errors import ServiceError
-from lupus_sct.services.patients import new_id
+from lupus_sct.services.views import clinic as clinic_views
+from lupus_sct.services.views import worklist
 from lupus_sct.web.forms import Form, check_form, page_user, render
-from lupus_sct.web.timeline_svg import timeline_svg
 
 router = APIRouter(include_in_schema=False)
 DESCRIPTORS = [(d.value, d.value.replace("_", " "), SLEDAI_2K_WEIGHTS[d]) for d in SledaiDescriptor]

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lupus_sct.api.context import platform_of
-from lupus_sct.domain.access import Scope
-from lupus_sct.domain.course import (
+from lupus_sct.domain.access.permissions import Scope
+from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.domain.missing import Missing
+from lupus_sct.domain.pathway.course import (
     ALLOWED_EVENTS,
     Consent,
     CourseKind,
@@ -20,11 +22,11 @@ from lupus_sct.domain.course import (
     Referral,
     day_number,
 )
-from lupus_sct.domain.course_phases import CoursePhase
-from lupus_sct.domain.errors import DomainError, InvalidValueError
-from lupus_sct.domain.missing import Missing
-from lupus_sct.services import clinic_access, clinic_views, courses, pathway
+from lupus_sct.domain.pathway.phases import CoursePhase
+from lupus_sct.services.clinic import access as clinic_access
+from lupus_sct.services.clinic import courses, pathway
 from lupus_sct.services.errors import ServiceError
+from lupus_sct.services.views import clinic as clinic_views
 from lupus_sct.web.forms import Form, check_form, page_user, render
 
 router = APIRouter(include_in_schema=False)

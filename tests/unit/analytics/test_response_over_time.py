@@ -35,9 +35,9 @@ from lupus_sct.analytics.response import (
     Verdict,
     response_over_time,
 )
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.disease_course import DiseaseCourse, VisitState
-from lupus_sct.domain.selena_flare_index import SelenaFlare
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.selena_flare_index import SelenaFlare
+from lupus_sct.domain.pathway.disease_course import DiseaseCourse, VisitState
 
 DAY0 = date(2024, 1, 1)
 AS_OF = date(2025, 6, 30)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from lupus_sct.cli.evidence import app
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
-from lupus_sct.services.evidence import load_evidence
+from lupus_sct.services.evidence.studies import load_evidence
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from lupus_sct.cli.pathway import app, render_milestones
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
-from lupus_sct.domain.cibmtr_engraftment import RecoveryKind, RecoveryResult
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.milestones import CourseMilestones, EarlyDeath, SevereNeutropenia
-from lupus_sct.services import clinical_records, courses
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import RecoveryKind, RecoveryResult
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
+from lupus_sct.domain.pathway.milestones import CourseMilestones, EarlyDeath, SevereNeutropenia
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.services.clinic import clinical_records, courses
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_course, seed_patient

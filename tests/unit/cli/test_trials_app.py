@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from lupus_sct.cli import trials as trials_cli
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Disease
-from lupus_sct.services import patients
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Disease
+from lupus_sct.services.clinic import patients
 from lupus_sct.store import database
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient

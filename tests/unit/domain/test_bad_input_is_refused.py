@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment, DamageItem
-from lupus_sct.domain.course import (
+from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError, PathwayOrderError
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import SdiItem
+from lupus_sct.domain.pathway.course import (
     AgentDose,
     Conditioning,
     CourseEvent,
@@ -21,13 +23,11 @@ from lupus_sct.domain.course import (
     TherapyCourse,
     check_event_fits_course,
 )
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Diagnosis, Disease
-from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError, PathwayOrderError
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.people import check_birth_date
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.domain.slicc_acr_di import SdiItem
+from lupus_sct.domain.records.assessment import Assessment, DamageItem
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Diagnosis, Disease
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.people import check_birth_date
 
 COLLECTED = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -240,7 +240,7 @@ def test_a_medication_cannot_stop_before_it_starts_and_the_class_must_match_the_
 
 
 def test_a_work_up_finding_must_fit_its_item() -> None:
-    from lupus_sct.domain.workup import WorkupFinding, WorkupItem
+    from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
 
     day = date(2026, 1, 5)
     assert WorkupFinding("w", "p", WorkupItem.LVEF_PCT, 55, day).value == 55

@@ -8,15 +8,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment, DamageItem
-from lupus_sct.domain.disease_course import derive_disease_course, share_of_time
-from lupus_sct.domain.glucocorticoid_exposure import glucocorticoid_exposure, steroid_free_from
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.instruments.lupus.selena_flare_index import SelenaFlare
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.instruments.lupus.slicc_acr_di import SdiItem
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.selena_flare_index import SelenaFlare
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
-from lupus_sct.domain.slicc_acr_di import SdiItem
+from lupus_sct.domain.pathway.disease_course import derive_disease_course, share_of_time
+from lupus_sct.domain.records.assessment import Assessment, DamageItem
+from lupus_sct.domain.records.glucocorticoid_exposure import (
+    glucocorticoid_exposure,
+    steroid_free_from,
+)
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
 
 DAY0 = date(2026, 1, 10)
 AS_OF = date(2026, 9, 30)

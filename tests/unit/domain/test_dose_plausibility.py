@@ -2,7 +2,7 @@
 
 A record stored before the ceilings (a dose above one) stays readable: only input is checked.
 
-The expected ceilings follow from the sources in :mod:`lupus_sct.domain.dose_plausibility`:
+The expected ceilings follow from the sources in :mod:`lupus_sct.domain.records.dose_plausibility`:
 EULAR 2023 SLE recommendations (Fanouriakis, Ann Rheum Dis 2024;83:15) give intravenous
 methylprednisolone pulses up to 1000 mg/day; BNF: methylprednisolone 4 mg = prednisolone 5 mg, so
 1000 mg methylprednisolone = 1250 mg prednisone; CD19 CAR T cells 1 x 10^6/kg (Mueller, NEJM 2024).
@@ -15,9 +15,9 @@ from datetime import date
 
 import pytest
 
-from lupus_sct.domain.dose_plausibility import check_dose_plausible
 from lupus_sct.domain.errors import OutOfValidatedRangeError
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.dose_plausibility import check_dose_plausible
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
 
 PREDNISONE = ("prednisone", "8640", DrugClass.GLUCOCORTICOID)
 METHYLPREDNISOLONE = ("methylprednisolone", "6902", DrugClass.GLUCOCORTICOID)

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.follow_up_schedule import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.pathway.follow_up_schedule import (
     DEFAULT_SCHEDULE,
     ScheduledVisit,
     VisitStatus,
@@ -17,8 +17,8 @@ from lupus_sct.domain.follow_up_schedule import (
     describe_requirement,
     schedule_status,
 )
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
 
 DAY0 = date(2026, 1, 10)
 DAY_30 = ScheduledVisit("day +30", 30, 7, 7, ("labs:751-8,777-3", "adverse_events"))

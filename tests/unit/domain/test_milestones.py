@@ -9,8 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lupus_sct.domain.cibmtr_engraftment import CountValue, neutrophil_recovery
-from lupus_sct.domain.course import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import (
+    CountValue,
+    neutrophil_recovery,
+)
+from lupus_sct.domain.missing import Missing
+from lupus_sct.domain.pathway.course import (
     Apheresis,
     CourseEvent,
     CourseKind,
@@ -19,17 +24,15 @@ from lupus_sct.domain.course import (
     Infusion,
     TherapyCourse,
 )
-from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.milestones import (
+from lupus_sct.domain.pathway.milestones import (
     cd34_dose,
     daily_series,
     derive_course_milestones,
     early_death,
     severe_neutropenia,
 )
-from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.transfusions import BloodProduct, Transfusion
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.transfusions import BloodProduct, Transfusion
 
 DAY0 = date(2026, 2, 10)
 AS_OF = date(2026, 4, 1)

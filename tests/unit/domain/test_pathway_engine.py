@@ -9,12 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from lupus_sct.domain.cibmtr_engraftment import PRIMARY_GRAFT_FAILURE_DAY
-from lupus_sct.domain.course import CourseKind
-from lupus_sct.domain.course_phases import CoursePhase as P
-from lupus_sct.domain.course_phases import PhaseChange
 from lupus_sct.domain.errors import PathwayOrderError
-from lupus_sct.domain.pathway_engine import (
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import PRIMARY_GRAFT_FAILURE_DAY
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.pathway.engine import (
     APLASIA_MAX_DAYS,
     DEFAULT_MAX_PHASE_DAYS,
     FINAL_PHASES,
@@ -26,6 +24,8 @@ from lupus_sct.domain.pathway_engine import (
     days_over_expected_length,
     phase_entered_on,
 )
+from lupus_sct.domain.pathway.phases import CoursePhase as P
+from lupus_sct.domain.pathway.phases import PhaseChange
 
 START = date(2026, 1, 5)
 

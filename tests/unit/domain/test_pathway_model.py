@@ -9,16 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lupus_sct.domain.codes import is_valid_loinc, is_valid_sctid
-from lupus_sct.domain.course import day_number
-from lupus_sct.domain.labs import LabResult, canonical_value
-from lupus_sct.domain.medications import (
+from lupus_sct.domain.pathway.course import day_number
+from lupus_sct.domain.records.labs import LabResult, canonical_value
+from lupus_sct.domain.records.medications import (
     DrugClass,
     Frequency,
     MedicationExposure,
     Route,
     prednisone_equivalent_mg_per_day,
 )
-from lupus_sct.domain.people import age_in_years
+from lupus_sct.domain.records.people import age_in_years
 
 
 def test_day_0_is_the_infusion_day_and_earlier_days_are_negative() -> None:

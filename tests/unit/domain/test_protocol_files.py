@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.interop.protocol_files import read_protocol_text
-from lupus_sct.services.protocol_parsing import ProtocolError
+from lupus_sct.services.eligibility.protocol_parsing import ProtocolError
 
 MINIMAL = """
 id: test

@@ -8,14 +8,14 @@ from collections.abc import Callable
 
 import pytest
 
-from lupus_sct.domain.assessment import RaJointAssessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Disease
-from lupus_sct.domain.eligibility import Overall, evaluate_protocol
-from lupus_sct.domain.medications import DrugClass
+from lupus_sct.domain.eligibility.evaluation import Overall, evaluate_protocol
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Sex
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.records.assessment import RaJointAssessment
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Disease
+from lupus_sct.domain.records.medications import DrugClass
+from lupus_sct.domain.records.people import Sex
 from lupus_sct.interop.protocol_files import load_protocols
 from protocol_patients import (
     AS_OF,

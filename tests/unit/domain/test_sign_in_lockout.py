@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from lupus_sct.domain.sign_in import LOCKOUT_WINDOW, MAX_FAILED_LOGINS, LoginAttempt, locked_until
+from lupus_sct.domain.access.sign_in import (
+    LOCKOUT_WINDOW,
+    MAX_FAILED_LOGINS,
+    LoginAttempt,
+    locked_until,
+)
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

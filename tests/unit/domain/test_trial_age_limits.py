@@ -13,14 +13,14 @@ from datetime import date
 
 import pytest
 
-from lupus_sct.domain.clinical_trials import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.trials.clinical_trials import (
     AgeLimit,
     AgeUnit,
     age_in_units,
     describe_age_range,
     parse_age_limit,
 )
-from lupus_sct.domain.errors import InvalidValueError
 
 
 @pytest.mark.parametrize(

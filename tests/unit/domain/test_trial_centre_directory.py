@@ -3,7 +3,7 @@ accreditation; Alexander 2025: haematology with the disease specialists; CIBMTR:
 
 from __future__ import annotations
 
-from lupus_sct.domain.centre_directory import (
+from lupus_sct.domain.evidence.centre_directory import (
     Accreditation,
     DirectoryCentre,
     MscSource,
@@ -11,7 +11,7 @@ from lupus_sct.domain.centre_directory import (
     Specialty,
     centre_facts,
 )
-from lupus_sct.domain.course import CourseKind
+from lupus_sct.domain.pathway.course import CourseKind
 from trial_builders import LONDON, MANCHESTER
 
 ON_PLATFORM = DirectoryCentre(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.protocol import CriterionKind
-from lupus_sct.domain.trial_criteria_text import split_eligibility_criteria
+from lupus_sct.domain.eligibility.protocol import CriterionKind
+from lupus_sct.domain.trials.criteria_text import split_eligibility_criteria
 
 INC, EXC = CriterionKind.INCLUSION, CriterionKind.EXCLUSION
 

@@ -11,7 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupus_sct.domain.clinical_trials import (
+from lupus_sct.domain.eligibility.atoms import Verdict
+from lupus_sct.domain.records.diagnosis import Disease
+from lupus_sct.domain.records.people import Sex
+from lupus_sct.domain.records.workup import WorkupItem
+from lupus_sct.domain.trials.clinical_trials import (
     AgeLimit,
     AgeUnit,
     GeoPoint,
@@ -19,17 +23,13 @@ from lupus_sct.domain.clinical_trials import (
     TrialLocation,
     TrialSex,
 )
-from lupus_sct.domain.diagnosis import Disease
-from lupus_sct.domain.eligibility_atoms import Verdict
-from lupus_sct.domain.people import Sex
-from lupus_sct.domain.trial_matching import (
+from lupus_sct.domain.trials.matching import (
     ItemVerdict,
     TrialOverall,
     haversine_km,
     match_trial,
     rank_trials,
 )
-from lupus_sct.domain.workup import WorkupItem
 from protocol_patients import Candidate, ra_candidate, record
 from trial_builders import LONDON, MANCHESTER, RULES, computable, make_trial, with_rules
 

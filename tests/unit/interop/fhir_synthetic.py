@@ -9,9 +9,9 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from lupus_sct.domain.adverse_events import AdverseEvent, Attribution
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.missing import Missing
+from lupus_sct.domain.pathway.course import (
     AgentDose,
     Apheresis,
     Conditioning,
@@ -25,15 +25,15 @@ from lupus_sct.domain.course import (
     Mobilisation,
     TherapyCourse,
 )
-from lupus_sct.domain.diagnosis import ClassificationCriteria, Disease
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.people import Centre, Patient
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.records.adverse_events import AdverseEvent, Attribution
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Disease
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.people import Centre, Patient
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
-from lupus_sct.services import clinical_records, courses, patients
-from lupus_sct.services.patients import new_id
+from lupus_sct.services.clinic import clinical_records, courses, patients
+from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_course, seed_patient

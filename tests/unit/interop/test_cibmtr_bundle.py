@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 
 from fhir.resources.R4B.bundle import Bundle
 
-from lupus_sct.domain.labs import LabResult
+from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.interop.cibmtr_bundle import (
     CRID_SYSTEM,
     TRANSPLANT_CENTER_SYSTEM,
     cibmtr_course_bundle,
 )
 from lupus_sct.interop.fhir import bundle_json
-from lupus_sct.services import clinical_records
-from lupus_sct.services.patients import new_id
+from lupus_sct.services.clinic import clinical_records
+from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW
 from unit.interop.fhir_synthetic import seed_full_record

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.domain.clinical_trials import AgeLimit, AgeUnit, RecruitmentStatus, TrialSex
-from lupus_sct.domain.course import CourseKind
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.trials.clinical_trials import AgeLimit, AgeUnit, RecruitmentStatus, TrialSex
 from lupus_sct.interop import clinical_trials_gov as ctgov
 from lupus_sct.interop.centre_directory_file import (
     DirectoryFileError,

@@ -18,8 +18,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from lupus_sct.domain.adverse_events import AdverseEvent, Attribution, Infection, InfectionKind
-from lupus_sct.domain.course import (
+from lupus_sct.domain.pathway.course import (
     CourseEvent,
     CourseKind,
     CourseStatus,
@@ -27,17 +26,23 @@ from lupus_sct.domain.course import (
     Referral,
     TherapyCourse,
 )
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.outcomes import FollowUpTimepoint, OutcomeEvent, OutcomeKind
-from lupus_sct.domain.people import Patient, PatientIdentity, Sex
+from lupus_sct.domain.records.adverse_events import (
+    AdverseEvent,
+    Attribution,
+    Infection,
+    InfectionKind,
+)
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.outcomes import FollowUpTimepoint, OutcomeEvent, OutcomeKind
+from lupus_sct.domain.records.people import Patient, PatientIdentity, Sex
 from lupus_sct.interop.deidentify import (
     DeidentificationKey,
     deidentified_tables,
     write_deidentified,
 )
 from lupus_sct.interop.table_export import tidy_tables, write_tables
-from lupus_sct.services import clinical_records, patients, record_updates
-from lupus_sct.services.patients import IdentityDetails, new_id
+from lupus_sct.services.clinic import clinical_records, patients, record_updates
+from lupus_sct.services.clinic.patients import IdentityDetails, new_id
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre

@@ -13,19 +13,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lupus_sct.domain.adverse_events import AdverseEvent, Attribution
-from lupus_sct.domain.course import CourseKind, CourseStatus, TherapyCourse
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.medications import DrugClass, Frequency, MedicationExposure, Route
-from lupus_sct.domain.outcomes import FollowUpTimepoint
+from lupus_sct.domain.pathway.course import CourseKind, CourseStatus, TherapyCourse
+from lupus_sct.domain.records.adverse_events import AdverseEvent, Attribution
+from lupus_sct.domain.records.medications import DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.outcomes import FollowUpTimepoint
 from lupus_sct.interop.deidentify import (
     DeidentificationKey,
     deidentified_tables,
     write_deidentified,
 )
 from lupus_sct.interop.table_export import tidy_tables
-from lupus_sct.services import clinical_records, record_updates
-from lupus_sct.services.patients import new_id
+from lupus_sct.services.clinic import clinical_records, record_updates
+from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
 from unit.interop.fhir_synthetic import seed_full_record

@@ -8,7 +8,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.medications import Frequency
+from lupus_sct.domain.records.medications import Frequency
 from lupus_sct.interop.fhir import systems as s
 from lupus_sct.interop.fhir.courses import DETAILS_EXTENSION, read_event
 from lupus_sct.interop.fhir.medications import TIMING, read_medication

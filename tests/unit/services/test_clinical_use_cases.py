@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lupus_sct.domain.adverse_events import AdverseEvent, Attribution, GvhdEpisode, GvhdKind
-from lupus_sct.domain.course import CourseKind, EventKind, Infusion, Referral
 from lupus_sct.domain.errors import InvalidValueError, PathwayOrderError
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.outcomes import OutcomeEvent, OutcomeKind
-from lupus_sct.domain.people import Role, Sex
-from lupus_sct.services import accounts, clinical_records, courses, patients
+from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion, Referral
+from lupus_sct.domain.records.adverse_events import AdverseEvent, Attribution, GvhdEpisode, GvhdKind
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
+from lupus_sct.domain.records.people import Role, Sex
+from lupus_sct.services.accounts import users as accounts
+from lupus_sct.services.clinic import clinical_records, courses, patients
 from lupus_sct.services.errors import DuplicateError, NotFoundError
 from lupus_sct.store.memory import MemoryUnitOfWork
 from support import ACTOR, NOW, seed_course, seed_patient
@@ -165,8 +166,8 @@ def test_a_clinician_must_belong_to_an_existing_centre() -> None:
 
 
 def test_the_disease_course_is_aligned_at_the_latest_infusion() -> None:
-    from lupus_sct.domain.assessment import Assessment
-    from lupus_sct.services.disease_course import patient_disease_course
+    from lupus_sct.domain.records.assessment import Assessment
+    from lupus_sct.services.views.disease_course import patient_disease_course
     from lupus_sct.store.memory import MemoryDatabase
 
     database = MemoryDatabase()

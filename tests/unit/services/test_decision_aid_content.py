@@ -14,8 +14,8 @@ import pytest
 from scipy import stats
 
 from lupus_sct.analytics.meta_analysis import Measure, Model
-from lupus_sct.domain.evidence import MEMORY_CAUTION, EvidenceRow, nested_cohort_of
-from lupus_sct.services.decision_aid import (
+from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow, nested_cohort_of
+from lupus_sct.services.evidence.decision_aid import (
     DENOMINATOR,
     CellStatus,
     DecisionAid,
@@ -23,8 +23,8 @@ from lupus_sct.services.decision_aid import (
     _pooled,
     build_decision_aid,
 )
-from lupus_sct.services.decision_aid_outcomes import OUTCOMES, OptionKey, Population
-from lupus_sct.services.evidence import (
+from lupus_sct.services.evidence.decision_aid_outcomes import OUTCOMES, OptionKey, Population
+from lupus_sct.services.evidence.studies import (
     NestedCohortError,
     PoolingOptions,
     load_evidence,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.password_policy import (
+from lupus_sct.services.accounts.password_policy import (
     MAX_PASSWORD_LENGTH,
     check_password,
     password_problem,

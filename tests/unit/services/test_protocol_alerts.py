@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from lupus_sct.domain.workup import WorkupFinding, WorkupItem
+from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
 from lupus_sct.interop.protocol_files import load_protocols
-from lupus_sct.services import clinical_records
-from lupus_sct.services.protocol_alerts import (
+from lupus_sct.services.clinic import clinical_records
+from lupus_sct.services.eligibility.protocol_alerts import (
     STALE_WARNING_DAYS,
     course_settings,
     pathway_settings,
     stale_eligibility_source,
 )
-from lupus_sct.services.worklist import AlertKind, Severity, centre_worklist
+from lupus_sct.services.views.worklist import AlertKind, Severity, centre_worklist
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_course, seed_patient
 

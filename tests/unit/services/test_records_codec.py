@@ -7,12 +7,12 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupus_sct.domain.assessment import Assessment, RaJointAssessment
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.course import Apheresis, CourseEvent, EventKind
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.sledai_2k import SledaiDescriptor
-from lupus_sct.services.records import canonical_json, from_record, to_record
+from lupus_sct.domain.pathway.course import Apheresis, CourseEvent, EventKind
+from lupus_sct.domain.records.assessment import Assessment, RaJointAssessment
+from lupus_sct.services.record_codec import canonical_json, from_record, to_record
 
 observed_pga = st.one_of(
     st.sampled_from(list(Missing)), st.floats(min_value=0, max_value=3, allow_nan=False)

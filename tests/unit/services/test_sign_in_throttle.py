@@ -11,14 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lupus_sct.domain.people import Role
-from lupus_sct.domain.sign_in import (
+from lupus_sct.domain.access.sign_in import (
     MAX_FAILED_LOGINS,
     MAX_FAILED_LOGINS_PER_ACCOUNT,
     MAX_TOKEN_LIFETIME,
     ApiToken,
 )
-from lupus_sct.services import auth, patients
+from lupus_sct.domain.records.people import Role
+from lupus_sct.services.accounts import sign_in as auth
+from lupus_sct.services.clinic import patients
 from lupus_sct.services.ports import UnitOfWork
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -7,17 +7,20 @@ from datetime import date
 import numpy as np
 import pytest
 
-from lupus_sct.domain.cibmtr_engraftment import neutrophil_recovery, platelet_recovery
-from lupus_sct.domain.course import EventKind, check_event_fits_course
-from lupus_sct.domain.eligibility import Overall, evaluate_protocol
-from lupus_sct.domain.milestones import daily_series, platelet_transfusion_days
-from lupus_sct.domain.pathway_engine import check_transition
-from lupus_sct.domain.patient_record import build_patient_record
+from lupus_sct.domain.eligibility.evaluation import Overall, evaluate_protocol
+from lupus_sct.domain.instruments.transplant.cibmtr_engraftment import (
+    neutrophil_recovery,
+    platelet_recovery,
+)
+from lupus_sct.domain.pathway.course import EventKind, check_event_fits_course
+from lupus_sct.domain.pathway.engine import check_transition
+from lupus_sct.domain.pathway.milestones import daily_series, platelet_transfusion_days
+from lupus_sct.domain.records.patient_record import build_patient_record
 from lupus_sct.interop.protocol_files import load_protocols
-from lupus_sct.services.synthetic import generate_block, generate_cohort
-from lupus_sct.services.synthetic.columns import TABLES
-from lupus_sct.services.synthetic.records import PatientRecords, patient_records
 from lupus_sct.store.schema import ENTITIES
+from lupus_sct.synthetic import generate_block, generate_cohort
+from lupus_sct.synthetic.columns import TABLES
+from lupus_sct.synthetic.records import PatientRecords, patient_records
 
 AS_OF = date(2026, 6, 1)
 

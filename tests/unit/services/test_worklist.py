@@ -8,19 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseKind
-from lupus_sct.domain.course_phases import CoursePhase as P
-from lupus_sct.domain.follow_up_schedule import ScheduledVisit
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.pathway_engine import DEFAULT_MAX_PHASE_DAYS, PathwaySettings
-from lupus_sct.domain.people import Centre, Patient
-from lupus_sct.domain.sledai_2k import SledaiDescriptor as D
-from lupus_sct.services import clinical_records
+from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor as D
+from lupus_sct.domain.pathway.course import CourseKind
+from lupus_sct.domain.pathway.engine import DEFAULT_MAX_PHASE_DAYS, PathwaySettings
+from lupus_sct.domain.pathway.follow_up_schedule import ScheduledVisit
+from lupus_sct.domain.pathway.phases import CoursePhase as P
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.people import Centre, Patient
+from lupus_sct.services.clinic import clinical_records
+from lupus_sct.services.clinic.pathway import change_phase
 from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.pathway import change_phase
 from lupus_sct.services.ports import UnitOfWork
-from lupus_sct.services.worklist import (
+from lupus_sct.services.views.worklist import (
     Alert,
     AlertKind,
     Severity,

@@ -1,4 +1,4 @@
-"""Meta-analysis engine: effect sizes, fixed- and random-effects pooling, forest plots.
+"""Meta-analysis engine: effect sizes, fixed- and random-effects pooling (plots: rendering).
 
 Conventions follow R's metafor (Viechtbauer 2010, doi:10.18637/jss.v036.i03) unless a module's
 Notes say otherwise. Results are the frozen dataclasses of :mod:`.results`.
@@ -12,7 +12,6 @@ from lupus_sct.analytics.meta_analysis.effect_sizes import (
     effect_sizes,
 )
 from lupus_sct.analytics.meta_analysis.exact_ci import ProportionInterval, clopper_pearson
-from lupus_sct.analytics.meta_analysis.forest_plot import render_forest_plot
 from lupus_sct.analytics.meta_analysis.heterogeneity import EstimationError, Model, estimate_tau2
 from lupus_sct.analytics.meta_analysis.pooling import meta_analyse
 from lupus_sct.analytics.meta_analysis.results import (
@@ -46,6 +45,5 @@ __all__ = [
     "estimate_tau2",
     "leave_one_out",
     "meta_analyse",
-    "render_forest_plot",
     "subgroup_analysis",
 ]

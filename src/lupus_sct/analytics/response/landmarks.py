@@ -13,7 +13,7 @@ doi:10.1016/j.kint.2023.09.002) or EULAR/ERA-EDTA 2019 (Fanouriakis A et al. Ann
 2020;79:713-23, doi:10.1136/annrheumdis-2020-216924). Protocol remission: Jayne D et al. Lupus
 2004;13:168-76 (PMID 15119545, "SLEDAI < 3"); Traynor AE et al. Arthritis Rheum
 2002;46:2917-23, doi:10.1002/art.10594 ("SLEDAI declined to <= 5"). Flare: SELENA Flare Index
-(Petri M et al. Lupus 1999;8:685-91) as derived in :mod:`lupus_sct.domain.disease_course`.
+(Petri M et al. Lupus 1999;8:685-91) as derived in :mod:`lupus_sct.domain.pathway.disease_course`.
 Landmark analysis: Anderson JR, Cain KC, Gelber RD. J Clin Oncol 1983;1:710-9.
 doi:10.1200/JCO.1983.1.11.710
 
@@ -51,18 +51,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from lupus_sct.analytics.response.proportion_ci import ProportionEstimate, estimate_proportion
-from lupus_sct.domain.bilag_2004 import BilagDomain, BilagGrade
-from lupus_sct.domain.disease_course import DiseaseCourse, VisitState
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.ln_renal_response import (
+from lupus_sct.domain.instruments.lupus.bilag_2004 import BilagDomain, BilagGrade
+from lupus_sct.domain.instruments.lupus.ln_renal_response import (
     KDIGO_COMPLETE_UPCR_G_PER_G,
     LnDefinition,
     LnRenalMeasurements,
     LnResponse,
     assess_ln_renal_response,
 )
-from lupus_sct.domain.selena_flare_index import SelenaFlare
-from lupus_sct.domain.sri_4 import SRI_4_MIN_SLEDAI_REDUCTION, Sri4Assessment, assess_sri_4
+from lupus_sct.domain.instruments.lupus.selena_flare_index import SelenaFlare
+from lupus_sct.domain.instruments.lupus.sri_4 import (
+    SRI_4_MIN_SLEDAI_REDUCTION,
+    Sri4Assessment,
+    assess_sri_4,
+)
+from lupus_sct.domain.pathway.disease_course import DiseaseCourse, VisitState
 
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month
 DEFAULT_LANDMARK_MONTHS = (3, 6, 12, 24, 36, 60)  # issue 6; pathway.md section 6 timepoints

@@ -6,7 +6,7 @@ Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361
 doi:10.1080/00031305.1996.10473566 (definition 7, R's and NumPy's default, for the quartiles).
 Franklyn K et al. Ann Rheum Dis 2016;75:1615-21. doi:10.1136/annrheumdis-2015-207726 (time in
 LLDAS as a share of observed time), computed per patient by
-:func:`lupus_sct.domain.disease_course.share_of_time`.
+:func:`lupus_sct.domain.pathway.disease_course.share_of_time`.
 
 Notes
 -----

@@ -5,7 +5,7 @@ References
 FHIR R4 AdverseEvent (hl7.org/fhir/R4/adverseevent.html) and its required bindings
 adverse-event-severity (mild, moderate, severe), example bindings adverse-event-seriousness and
 adverse-event-outcome. NCI CTCAE v5.0 (grades 1-5) and the NCI CTEP attribution scale:
-:mod:`lupus_sct.domain.adverse_events`.
+:mod:`lupus_sct.domain.records.adverse_events`.
 
 Notes
 -----
@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lupus_sct.domain.adverse_events import CTCAE_VERSION, AdverseEvent, Attribution
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.records.adverse_events import CTCAE_VERSION, AdverseEvent, Attribution
 from lupus_sct.interop.fhir import systems as s
 
 TERM_SYSTEM = s.local_system("ctcae-term")

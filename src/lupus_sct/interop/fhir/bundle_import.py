@@ -33,14 +33,14 @@ from typing import Any
 import pydantic
 from fhir.resources.R4B.bundle import Bundle
 
-from lupus_sct.domain.adverse_events import AdverseEvent
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseEvent, TherapyCourse
-from lupus_sct.domain.diagnosis import Diagnosis
 from lupus_sct.domain.errors import DomainError
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import MedicationExposure
-from lupus_sct.domain.people import Centre, Patient, PatientIdentity
+from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.records.adverse_events import AdverseEvent
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import Diagnosis
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
 from lupus_sct.interop.fhir.adverse_events import read_adverse_event
 from lupus_sct.interop.fhir.courses import read_course, read_event
 from lupus_sct.interop.fhir.export import RESOURCE_ORDER
@@ -49,8 +49,8 @@ from lupus_sct.interop.fhir.observations import read_observation
 from lupus_sct.interop.fhir.people import read_condition, read_patient
 from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
 from lupus_sct.interop.fhir.validation import ElementCache
-from lupus_sct.services import clinical_records as clinical
-from lupus_sct.services import record_updates as updates
+from lupus_sct.services.clinic import clinical_records as clinical
+from lupus_sct.services.clinic import record_updates as updates
 from lupus_sct.services.errors import NotFoundError, ServiceError
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.services.storable_text import find_unstorable, unstorable_reason

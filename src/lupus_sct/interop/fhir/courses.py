@@ -4,7 +4,7 @@ References
 ----------
 FHIR R4 EpisodeOfCare, Procedure and complex extensions (hl7.org/fhir/R4/episodeofcare.html,
 procedure.html, extensibility.html). Pathway events and day numbering: ../shared/docs/pathway.md,
-sections 4 and 4.4; :mod:`lupus_sct.domain.course`.
+sections 4 and 4.4; :mod:`lupus_sct.domain.pathway.course`.
 
 Notes
 -----
@@ -33,7 +33,8 @@ import functools
 import typing
 from typing import Any
 
-from lupus_sct.domain.course import (
+from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.domain.pathway.course import (
     DETAILS_TYPE,
     CourseEvent,
     CourseKind,
@@ -42,9 +43,8 @@ from lupus_sct.domain.course import (
     EventKind,
     TherapyCourse,
 )
-from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.interop.fhir import systems as s
-from lupus_sct.services.records import MISSING_KEY, from_record, to_record
+from lupus_sct.services.record_codec import MISSING_KEY, from_record, to_record
 
 COURSE_KIND_SYSTEM = s.local_system("therapy-course-kind")
 PROTOCOL_SYSTEM = s.local_system("treatment-protocol")

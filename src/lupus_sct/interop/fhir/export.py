@@ -25,8 +25,8 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
-from lupus_sct.domain.course import TherapyCourse
-from lupus_sct.domain.people import PatientIdentity
+from lupus_sct.domain.pathway.course import TherapyCourse
+from lupus_sct.domain.records.people import PatientIdentity
 from lupus_sct.interop.fhir import systems as s
 from lupus_sct.interop.fhir.adverse_events import adverse_event_resource
 from lupus_sct.interop.fhir.courses import PROCEDURE_EVENTS, course_resource, event_resource

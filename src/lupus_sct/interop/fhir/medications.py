@@ -4,7 +4,8 @@ References
 ----------
 FHIR R4 MedicationStatement, Dosage and Timing (hl7.org/fhir/R4/medicationstatement.html,
 dosage.html, datatypes.html#Timing; with ``repeat.count``, ``frequency``, ``period`` and
-``periodUnit``). RxNorm ingredient RxCUIs: :data:`lupus_sct.domain.medications.DRUGS`. SNOMED CT
+``periodUnit``). RxNorm ingredient RxCUIs: :data:`lupus_sct.domain.records.medications.DRUGS`.
+SNOMED CT
 route qualifiers, as in the R4 route-codes example value set: 26643006 oral, 47625008 intravenous,
 34206005 subcutaneous, 78421000 intramuscular, 6064005 topical (checked against several published
 FHIR implementation guides).
@@ -24,7 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.medications import DRUGS, DrugClass, Frequency, MedicationExposure, Route
+from lupus_sct.domain.records.medications import (
+    DRUGS,
+    DrugClass,
+    Frequency,
+    MedicationExposure,
+    Route,
+)
 from lupus_sct.interop.fhir import systems as s
 
 DRUG_CLASS_EXTENSION = s.local_extension("drug-class")

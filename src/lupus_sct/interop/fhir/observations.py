@@ -5,8 +5,9 @@ References
 FHIR R4 Observation (hl7.org/fhir/R4/observation.html), including ``referenceRange``,
 ``dataAbsentReason`` and ``component.interpretation``; R4 observation-category codes
 ``laboratory``, ``vital-signs``, ``imaging`` and ``survey``. LOINC codes and UCUM units:
-:mod:`lupus_sct.domain.labs`. SLEDAI-2K: Gladman DD et al. J Rheumatol 2002;29:288-91, scored by
-:func:`lupus_sct.domain.sledai_2k.score_sledai_2k`.
+:mod:`lupus_sct.domain.records.labs`. SLEDAI-2K: Gladman DD et al. J Rheumatol 2002;29:288-91,
+scored by
+:func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k`.
 
 Notes
 -----
@@ -32,11 +33,8 @@ import typing
 from datetime import UTC
 from typing import Any
 
-from lupus_sct.domain.assessment import Assessment
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.labs import LAB_TESTS, LabResult, lab_test
-from lupus_sct.domain.missing import Missing, is_recorded
-from lupus_sct.domain.sledai_2k import (
+from lupus_sct.domain.instruments.lupus.sledai_2k import (
     DEFAULT_SLEDAI_WINDOW_DAYS,
     SLEDAI_2K_WEIGHTS,
     SledaiAssessment,
@@ -44,6 +42,9 @@ from lupus_sct.domain.sledai_2k import (
     in_vocabulary_order,
     score_sledai_2k,
 )
+from lupus_sct.domain.missing import Missing, is_recorded
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.labs import LAB_TESTS, LabResult, lab_test
 from lupus_sct.interop.fhir import systems as s
 
 SLEDAI_SYSTEM = s.local_system("sledai-2k")

@@ -26,9 +26,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lupus_sct.domain.diagnosis import ICD10_PREFIXES, ClassificationCriteria, Diagnosis, Disease
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.domain.people import Centre, Patient, PatientIdentity, Sex
+from lupus_sct.domain.records.diagnosis import (
+    ICD10_PREFIXES,
+    ClassificationCriteria,
+    Diagnosis,
+    Disease,
+)
+from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity, Sex
 from lupus_sct.interop.fhir import systems as s
 
 CRITERIA_EXTENSION = s.local_extension("classification-criteria")

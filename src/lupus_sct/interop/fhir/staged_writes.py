@@ -29,14 +29,14 @@ from collections.abc import Generator, Hashable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from lupus_sct.domain.adverse_events import AdverseEvent
-from lupus_sct.domain.assessment import Assessment
-from lupus_sct.domain.course import CourseEvent, TherapyCourse
-from lupus_sct.domain.diagnosis import Diagnosis
-from lupus_sct.domain.labs import LabResult
-from lupus_sct.domain.medications import MedicationExposure
-from lupus_sct.domain.people import Centre, Patient, PatientIdentity
-from lupus_sct.services.audit import AuditDraft, AuditEntry, check_links, seal
+from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse
+from lupus_sct.domain.records.adverse_events import AdverseEvent
+from lupus_sct.domain.records.assessment import Assessment
+from lupus_sct.domain.records.diagnosis import Diagnosis
+from lupus_sct.domain.records.labs import LabResult
+from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
+from lupus_sct.services.audit.chain import AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.services.ports import AuditLog, Repository, UnitOfWork
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lupus_sct.domain.ckd_epi_2021 import (
+from lupus_sct.domain.instruments.ckd_epi_2021 import (
     AGE_RANGE_YEARS,
     CREATININE_RANGE_MG_DL,
     CREATININE_RANGE_UMOL_L,
@@ -12,7 +12,7 @@ from lupus_sct.domain.ckd_epi_2021 import (
     CreatinineUnit,
     egfr_ckd_epi_2021,
 )
-from lupus_sct.domain.people import Sex
+from lupus_sct.domain.records.people import Sex
 from lupus_sct.services.scoring import Instrument, Record
 from lupus_sct.services.scoring.fields import choice, integer, number
 

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from lupus_sct.services.scoring import (
-    Instrument,
-    acr_response,
-    astct_crs,
-    astct_icans,
+from lupus_sct.services.scoring import Instrument, ckd_epi_2021
+from lupus_sct.services.scoring.arthritis import acr_response, cdai_sdai, das28, eular_response
+from lupus_sct.services.scoring.lupus import (
     bicla,
-    cdai_sdai,
-    ckd_epi_2021,
-    ctcae_v5,
-    das28,
     doris_2021,
-    engraftment,
     eular_acr_2019,
-    eular_response,
-    hct_ci,
     lldas,
     ln_renal_response,
-    magic_agvhd,
-    performance_status,
     selena_flare_index,
     sledai_2k,
     slicc_2012,
     slicc_acr_di,
     sri_4,
+)
+from lupus_sct.services.scoring.transplant import (
+    astct_crs,
+    astct_icans,
+    ctcae_v5,
+    engraftment,
+    hct_ci,
+    magic_agvhd,
+    performance_status,
 )
 
 INSTRUMENTS: dict[str, Instrument] = {

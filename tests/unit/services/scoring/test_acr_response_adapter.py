@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.acr_response import INSTRUMENT, score
+from lupus_sct.services.scoring.arthritis.acr_response import INSTRUMENT, score
 
 RECORD: dict[str, Any] = {
     "tjc68_baseline": 20,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.astct_icans import INSTRUMENT, score
+from lupus_sct.services.scoring.transplant.astct_icans import INSTRUMENT, score
 
 
 def test_the_instrument_is_flat() -> None:

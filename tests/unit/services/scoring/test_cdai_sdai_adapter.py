@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.cdai_sdai import INSTRUMENT, score
+from lupus_sct.services.scoring.arthritis.cdai_sdai import INSTRUMENT, score
 
 COMPONENTS = {"tjc28": 1, "sjc28": 0, "patient_global_0_10": 1.1, "evaluator_global_0_10": 0.7}
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring import eular_acr_2019, slicc_2012
+from lupus_sct.services.scoring.lupus import eular_acr_2019, slicc_2012
 
 
 def test_the_instruments_are_nested() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.ctcae_v5 import INSTRUMENT, score
+from lupus_sct.services.scoring.transplant.ctcae_v5 import INSTRUMENT, score
 
 
 def test_the_instrument_is_flat_and_pins_ctcae_v5() -> None:

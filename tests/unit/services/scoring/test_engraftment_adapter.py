@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.engraftment import INSTRUMENT, score
+from lupus_sct.services.scoring.transplant.engraftment import INSTRUMENT, score
 
 
 def _anc(*pairs: tuple[int, float]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.eular_response import INSTRUMENT, score
+from lupus_sct.services.scoring.arthritis.eular_response import INSTRUMENT, score
 
 
 def test_the_instrument_is_flat() -> None:

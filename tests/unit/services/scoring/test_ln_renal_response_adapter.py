@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.ln_renal_response import INSTRUMENT, score
+from lupus_sct.services.scoring.lupus.ln_renal_response import INSTRUMENT, score
 
 BASE = {
     "upcr_baseline_g_per_g": 3.0,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.performance_status import INSTRUMENT, score
+from lupus_sct.services.scoring.transplant.performance_status import INSTRUMENT, score
 
 LABEL = "conventional KPS-ECOG table, not validated"
 

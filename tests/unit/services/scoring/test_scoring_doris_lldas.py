@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring import doris_2021, lldas
+from lupus_sct.services.scoring.lupus import doris_2021, lldas
 
 DORIS = {"sledai2k_descriptors": ["low_complement"], "pga": 0.3, "prednisolone_mg_day": 5}
 LLDAS = {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.selena_flare_index import INSTRUMENT, score
+from lupus_sct.services.scoring.lupus.selena_flare_index import INSTRUMENT, score
 
 BASE = {"sledai_prev": 4, "sledai_curr": 4, "pga_prev": 1.0, "pga_curr": 1.0}
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.sledai_2k import INSTRUMENT, score
+from lupus_sct.services.scoring.lupus.sledai_2k import INSTRUMENT, score
 
 
 def _error(record: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring import bicla, sri_4
+from lupus_sct.services.scoring.lupus import bicla, sri_4
 
 RECORD: dict[str, Any] = {
     "sledai_baseline": 10,

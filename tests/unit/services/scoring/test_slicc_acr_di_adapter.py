@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from lupus_sct.domain.errors import InvalidValueError
-from lupus_sct.services.scoring.slicc_acr_di import INSTRUMENT, score
+from lupus_sct.services.scoring.lupus.slicc_acr_di import INSTRUMENT, score
 
 
 def test_the_instrument_is_nested_and_versioned() -> None:

@@ -1,0 +1,1 @@
+"""Access: roles and scopes, centre limits, sign-in records."""

@@ -1,0 +1,1 @@
+"""The evidence base: published results with provenance, stored rows, the centre directory."""

@@ -1,0 +1,1 @@
+"""Clinical instruments: each scores one published definition exactly, with its source cited."""

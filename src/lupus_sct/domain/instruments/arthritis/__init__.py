@@ -1,0 +1,1 @@
+"""Rheumatoid arthritis instruments: DAS28, CDAI/SDAI, ACR and EULAR response."""

@@ -1,0 +1,1 @@
+"""Transplant and cell-therapy instruments: CTCAE, ASTCT, CIBMTR, MAGIC, HCT-CI, KPS/ECOG."""

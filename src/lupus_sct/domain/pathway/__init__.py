@@ -1,0 +1,1 @@
+"""The pathway: therapy courses, day numbering, phases, schedules, milestones and disease course."""

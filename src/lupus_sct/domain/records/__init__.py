@@ -1,0 +1,1 @@
+"""The clinical record: people, diagnoses, assessments, labs, drugs, events and outcomes."""

@@ -1,0 +1,1 @@
+"""Clinical trials: registry records, criteria text and matching a patient to trials."""

@@ -1,0 +1,1 @@
+"""Rendering of computed numbers for people: HTML templates, SVG charts and PDF (no computation)."""

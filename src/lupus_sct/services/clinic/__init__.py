@@ -1,0 +1,1 @@
+"""Use cases that write a patient's record: patients, clinical records, courses, pathway."""

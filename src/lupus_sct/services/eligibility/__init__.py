@@ -1,0 +1,1 @@
+"""Use cases of candidate assessment: evaluate and screen against protocols, match trials."""

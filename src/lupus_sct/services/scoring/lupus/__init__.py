@@ -1,0 +1,1 @@
+"""Scoring adapters for the lupus instruments (activity, damage, classification, response)."""

@@ -1,0 +1,1 @@
+"""Scoring adapters for the transplant and cell-therapy instruments (toxicity, engraftment)."""
