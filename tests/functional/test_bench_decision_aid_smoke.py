@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_decision_aid.py"
+from data_paths import BENCH
+
+BENCH = BENCH / "bench_decision_aid.py"
 
 
 @pytest.mark.slow

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_sledai_2k.py"
+from data_paths import BENCH
+
+BENCH = BENCH / "bench_sledai_2k.py"
 
 
 def test_the_sledai_2k_benchmark_runs_and_prints_both_ratios() -> None:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
-DATA = Path(__file__).parents[1] / "reference" / "data"
+from data_paths import REFERENCE_DATA
+
+DATA = REFERENCE_DATA
 
 
 def analyse(*args: str) -> subprocess.CompletedProcess[str]:

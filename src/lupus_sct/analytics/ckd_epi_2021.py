@@ -148,7 +148,8 @@ def egfr_ckd_epi_2021(frame: FrameT) -> FrameT:
     Notes
     -----
     Equals :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021` row by row
-    (tests/property/test_analytics_ckd_epi_2021_agrees.py). Input is not validated here; see
+    (tests/property/analytics/test_analytics_ckd_epi_2021_agrees.py). Input is not validated here;
+    see
     :func:`check_ckd_epi_cohort`.
     """
     require_columns(column_names(frame), REQUIRED_COLUMNS, "CKD-EPI 2021")

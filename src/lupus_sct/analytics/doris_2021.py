@@ -100,7 +100,7 @@ def assess_doris_2021(frame: FrameT) -> FrameT:
     Notes
     -----
     Equals the scalar function applied to the counted SLEDAI-2K descriptors of each row
-    (tests/property/test_analytics_doris_2021_agrees.py). Input is not validated here; see
+    (tests/property/analytics/test_analytics_doris_2021_agrees.py). Input is not validated here; see
     :func:`check_doris_cohort`.
     """
     names = column_names(frame)

@@ -129,7 +129,7 @@ def assess_lldas(frame: FrameT) -> FrameT:
     Notes
     -----
     Equals the scalar function applied to the counted SLEDAI-2K descriptors of each row
-    (tests/property/test_analytics_lldas_2016_agrees.py). Input is not validated here; see
+    (tests/property/analytics/test_analytics_lldas_2016_agrees.py). Input is not validated here; see
     :func:`check_lldas_cohort`.
     """
     names = column_names(frame)

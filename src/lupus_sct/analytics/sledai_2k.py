@@ -171,7 +171,8 @@ def score_sledai_2k(frame: FrameT) -> FrameT:
     -----
     Equals :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k` row by row on
     validated input
-    (tests/property/test_analytics_sledai_2k_agrees.py). Decisions D1 (arthritis >=2 joints) and
+    (tests/property/analytics/test_analytics_sledai_2k_agrees.py). Decisions D1 (arthritis >=2
+    joints) and
     D2 (clinical SLEDAI). Input is not validated here; see :func:`check_sledai_cohort`.
     """
     names = column_names(frame)

@@ -123,7 +123,8 @@ def score_sdi_total(frame: FrameT) -> FrameT:
     ESRD (3 points) replaces the other renal items (section 2, pitfall 1); count items are capped
     at 2 (pitfall 6); each organ is capped at its published maximum, as in the scalar function.
     Equals :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` row by row
-    (tests/property/test_analytics_slicc_acr_di_agrees.py). Input is not validated here; see
+    (tests/property/analytics/test_analytics_slicc_acr_di_agrees.py). Input is not validated here;
+    see
     :func:`check_sdi_cohort`.
     """
     organs = sdi_organ_exprs(column_names(frame))

@@ -52,7 +52,7 @@ class SqlRepository(Generic[T]):
         """Store new records at version 1 with one batched INSERT.
 
         See :func:`insert_rows`. The records are returned without reading them back (the row
-        mapping round-trips exactly: tests/integration/test_repository_contract.py).
+        mapping round-trips exactly: tests/integration/store/test_repository_contract.py).
         """
         rows = [{**to_row(self._entity, item), "version": 1} for item in items]
         insert_rows(self._conn, self._table, rows)

@@ -15,10 +15,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from data_paths import REFERENCE_DATA
 from lupus_sct.cli.analyse import app
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
 
-DATA = Path(__file__).parents[2] / "reference" / "data"
+DATA = REFERENCE_DATA
 AML = str(DATA / "survival_aml.csv")
 LUNG = str(DATA / "survival_lung.csv")
 BMT = str(DATA / "kmsurv_bmt.csv")

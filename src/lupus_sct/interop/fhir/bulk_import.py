@@ -321,7 +321,7 @@ def _exit_with_parent() -> None:
 
     A pool's workers wait for their next task on a pipe whose writing end they hold
     themselves, so an importer killed with SIGKILL would leave them waiting for ever
-    (tests/integration/test_fhir_bulk_import_killed.py). A thread of the worker waits on the
+    (tests/integration/interop/test_fhir_bulk_import_killed.py). A thread of the worker waits on the
     parent's sentinel (readable once the importer is gone) and ends the process.
     """
     parent = multiprocessing.parent_process()

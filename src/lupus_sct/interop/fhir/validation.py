@@ -14,7 +14,7 @@ creatinine, the subject of every resource of a patient, the same extensions. A
 :class:`ElementCache` validates each distinct complex element (same model, same content) once,
 keeps the validated model and hands it to the parent's validation in place of the JSON object,
 so only new content is validated. The outcome is the model the library builds from the JSON
-(tests/unit/interop/test_fhir_validation.py compares the two on every resource type we read).
+(tests/unit/interop/fhir/test_fhir_validation.py compares the two on every resource type we read).
 Any failure falls back to validating the untouched resource, so a refusal carries the library's
 own message and location.
 

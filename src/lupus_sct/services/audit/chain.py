@@ -126,7 +126,8 @@ def seal(draft: AuditDraft, *, seq: int, prev_hash: str) -> AuditEntry:
     The hash is :func:`entry_hash` of the draft's content, computed from the canonical JSON of
     ``before`` and ``after`` encoded once (and kept on the entry for the store): the text is put
     together in the order ``canonical_json`` sorts the keys, each string written by the encoder
-    ``json.dumps(..., ensure_ascii=False)`` itself uses. tests/unit/services/test_audit_seal.py
+    ``json.dumps(..., ensure_ascii=False)`` itself uses.
+    tests/unit/services/audit/test_audit_seal.py
     checks it against :func:`entry_hash` on generated drafts.
     """
     before_json = None if draft.before is None else canonical_json(draft.before)

@@ -7,14 +7,13 @@ checked to the printed digits. ``lung$status`` is 1 censored, 2 dead.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
+from data_paths import REFERENCE_DATA
 from lupus_sct.analytics.survival import CoxModel, Ties, cox_ph, logrank_test
 
-DATA = Path(__file__).parent / "data"
+DATA = REFERENCE_DATA
 
 
 def close(value: float, text: str) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -31,10 +30,11 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
+from data_paths import FHIR_EXAMPLES
 from lupus_sct.interop.fhir.validation import ElementCache
 from unit.interop.fhir_synthetic import exported_bundles
 
-EXAMPLES = Path(__file__).parents[2] / "reference" / "fhir_examples"
+EXAMPLES = FHIR_EXAMPLES
 PATIENTS = 3  # synthetic patients, so that elements repeat across patients as well as within
 
 Resource = dict[str, Any]

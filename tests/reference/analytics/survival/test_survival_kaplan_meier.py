@@ -9,14 +9,14 @@ output is ``data/r_survival_reference.Rout``. The data files are R's own ``aml``
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import polars as pl
 import pytest
 
+from data_paths import REFERENCE_DATA
 from lupus_sct.analytics.survival import CiScale, KaplanMeierEstimate, kaplan_meier
 
-DATA = Path(__file__).parent / "data"
+DATA = REFERENCE_DATA
 
 
 def printed(value: float, text: str) -> bool:

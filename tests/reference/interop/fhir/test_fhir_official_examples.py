@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
+from data_paths import FHIR_EXAMPLES
 from lupus_sct.domain.pathway.course import CourseStatus, EventKind
 from lupus_sct.domain.records.medications import DrugClass, Frequency, Route
 from lupus_sct.domain.records.people import Sex
@@ -20,7 +21,7 @@ from lupus_sct.interop.fhir import ImportStatus, import_bundle
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
 
-EXAMPLES = Path(__file__).parent / "fhir_examples"
+EXAMPLES = FHIR_EXAMPLES
 FILES = sorted(EXAMPLES.glob("*.json"))
 
 

@@ -10,14 +10,13 @@ Expected values are R 4.2.2 / cmprsk 2.2-11 printed output from ``data/r_surviva
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
+from data_paths import REFERENCE_DATA
 from lupus_sct.analytics.survival import CifVariance, cumulative_incidence, gray_test
 
-DATA = Path(__file__).parent / "data"
+DATA = REFERENCE_DATA
 TIMES = [100, 365, 730, 1000]
 
 
