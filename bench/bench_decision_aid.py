@@ -19,8 +19,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from lupus_sct.api.app import create_app
 from lupus_sct.config import Settings
+from lupus_sct.server import create_app
 
 KIDNEY_ANSWERS = ("yes", "no", "unsure")  # three content versions: each renders once
 

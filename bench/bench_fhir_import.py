@@ -1,6 +1,6 @@
 """Import FHIR R4 Bundles into PostgreSQL and print resources per second (issue #9 benchmark).
 
-Synthetic patients (``tests/unit/interop/fhir_synthetic.py``: 26 resources each - Patient,
+Synthetic patients (``lupus_sct.synthetic.full_record``: 26 resources each - Patient,
 Condition, EpisodeOfCare, 6 Procedures, 10 Observations, 5 MedicationStatements, 2 AdverseEvents)
 are built in the in-memory store and exported with the project's exporter, one Bundle file per
 patient in a temporary folder. Every path validates every resource with fhir.resources and writes
@@ -31,37 +31,60 @@ import os
 import platform
 import pstats
 import secrets
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from lupus_sct.interop.fhir import import_bundle
+from lupus_sct.domain.records.people import Centre
+from lupus_sct.interop.fhir import bundle_json, export_patient_bundle, import_bundle
 from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, import_bundles
+from lupus_sct.services.clinic.patients import create_centre
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store import database
+from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
-from support import ACTOR, NOW, seed_centre
-from unit.interop.fhir_synthetic import exported_bundles
+from lupus_sct.synthetic.full_record import seed_full_record
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_RESOURCES_PER_SECOND = 5_000  # issue #9, "Done when"
+ACTOR = "bench:fhir-import"
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # the fixed clock of every write in the run
 
 
 def synthetic_bundles(patients: int, chunk: int = 100) -> list[dict[str, Any]]:
-    """One exported Bundle (as parsed JSON) per synthetic patient, ``chunk`` per in-memory store."""
+    """One exported Bundle (as parsed JSON) per synthetic patient, ``chunk`` per in-memory store.
+
+    The in-memory store's queries scan whole tables, so thousands are built a hundred at a time.
+    """
     bundles: list[dict[str, Any]] = []
     for start in range(0, patients, chunk):
-        bundles += exported_bundles(min(chunk, patients - start))
+        source = MemoryDatabase()
+        with MemoryUnitOfWork(source) as uow:
+            centre = seed_centre(uow)
+            ids = [
+                seed_full_record(uow, centre, by=ACTOR, now=NOW).id
+                for _ in range(min(chunk, patients - start))
+            ]
+            uow.commit()
+        with MemoryUnitOfWork(source) as uow:
+            bundles += [
+                json.loads(bundle_json(export_patient_bundle(read_patient_records(uow, pid))))
+                for pid in ids
+            ]
     return bundles
+
+
+def seed_centre(uow: UnitOfWork) -> Centre:
+    """The centre every Bundle is imported into (code NWU)."""
+    return create_centre(uow, code="NWU", name="Centre NWU", country="GB", by=ACTOR, now=NOW)
 
 
 @contextmanager

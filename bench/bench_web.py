@@ -131,7 +131,7 @@ def serve(url: str, port: int) -> None:
     """The app for ``url`` under uvicorn (run in a child process)."""
     import uvicorn
 
-    from lupus_sct.api.app import create_app
+    from lupus_sct.server import create_app
 
     settings = Settings(database_url=url)
     uvicorn.run(

@@ -4,11 +4,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh dev
 # System packages the tests need: Chromium for the browser tests (Playwright drives the Debian
-# build; no browser is downloaded), Pango and fonts for PDF reports (WeasyPrint), poppler-utils
-# to turn a PDF page into PNG. PostgreSQL client libraries come with psycopg[binary].
+# build; no browser is downloaded), Pango, HarfBuzz-Subset and fonts for PDF reports (WeasyPrint
+# warns without HarfBuzz-Subset, and warnings are errors), poppler-utils to turn a PDF page into
+# PNG. PostgreSQL client libraries come with psycopg[binary].
 if command -v dpkg >/dev/null; then
   apt_install ca-certificates chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
-    libharfbuzz0b poppler-utils
+    libharfbuzz0b libharfbuzz-subset0 poppler-utils
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"

@@ -12,8 +12,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from lupus_sct.api.app import create_app
-from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.bootstrap import Platform, bootstrap
 from lupus_sct.config import Settings
 from lupus_sct.domain.instruments.lupus.sledai_2k import SledaiDescriptor
@@ -21,10 +19,12 @@ from lupus_sct.domain.pathway.course import CourseKind, EventKind, Infusion
 from lupus_sct.domain.records.assessment import Assessment
 from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.domain.records.people import Role, Sex
+from lupus_sct.http.context import SESSION_COOKIE
+from lupus_sct.server import create_app
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.clinic import clinical_records, courses, patients
+from support import NOW
 
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 SEED_ACTOR = "test:seed"
 IDENTIFIERS = ("Synthetica", "Alicia", "HN-SYN-0001", "Othercentre", "Roberta", "HN-SYN-0002")

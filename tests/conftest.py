@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from hypothesis import settings
 
 import clinic_app_support
+from lupus_sct.services.imports.staged_writes import StagedUnitOfWork
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store import database
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
@@ -33,7 +33,6 @@ settings.load_profile(
 )
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # a fixed "now" for every write in the tests
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -111,6 +110,30 @@ def uow_factory(backend: str, request: pytest.FixtureRequest) -> Callable[[], Un
         return lambda: MemoryUnitOfWork(shared)
     engine: sa.Engine = request.getfixturevalue(f"{backend}_engine")
     return lambda: SqlUnitOfWork(engine)
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        "staged-memory",
+        "staged-sqlite",
+        pytest.param("staged-postgres", marks=pytest.mark.postgres),
+    ]
+)
+def each_uow_factory(request: pytest.FixtureRequest) -> Callable[[], UnitOfWork]:
+    """Units of work of every implementation: each store, and the staged one over each store."""
+    staged, _, backend_name = str(request.param).rpartition("-")
+    if backend_name == "memory":
+        shared = MemoryDatabase()
+        inner: Callable[[], UnitOfWork] = lambda: MemoryUnitOfWork(shared)  # noqa: E731
+    else:
+        engine: sa.Engine = request.getfixturevalue(f"{backend_name}_engine")
+        inner = lambda: SqlUnitOfWork(engine)  # noqa: E731
+    if not staged:
+        return inner
+    return lambda: StagedUnitOfWork(inner(), enters_inner=True)
 
 
 @pytest.fixture

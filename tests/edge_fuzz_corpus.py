@@ -162,7 +162,7 @@ OTHERS: tuple[Any, ...] = (
 )
 BAD_VALUES: tuple[Any, ...] = STRINGS + OTHERS
 
-OVER_LIMIT = 2 * 1_048_576  # twice the body limit of lupus_sct.api.limits
+OVER_LIMIT = 2 * 1_048_576  # twice the body limit of lupus_sct.http.limits
 RAW_BODIES: tuple[tuple[str, bytes], ...] = (
     ("text/plain", b"hello"),
     ("application/xml", b"<?xml version='1.0'?><a>&xxe;</a>"),

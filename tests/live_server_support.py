@@ -20,8 +20,8 @@ from typing import IO
 import httpx2 as httpx
 
 from clinic_app_support import PASSWORD, Clinic
-from lupus_sct.api.context import CSRF_HEADER, SESSION_COOKIE
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import CSRF_HEADER, SESSION_COOKIE
 from lupus_sct.services.accounts import sign_in as auth
 
 STARTUP_SECONDS = 60  # a shared CI machine may be slow to import the app

@@ -35,8 +35,8 @@ from lupus_sct.domain.records.people import Centre, Patient, Sex
 from lupus_sct.domain.records.workup import WorkupFinding, WorkupItem
 from lupus_sct.services.clinic import clinical_records, courses, patients
 from lupus_sct.services.ports import UnitOfWork
+from support import NOW
 
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 AS_OF = date(2026, 5, 31)
 PERIOD = (date(2024, 1, 1), date(2024, 12, 31))
 ACTOR = "test:data-manager"

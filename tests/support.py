@@ -9,7 +9,7 @@ from lupus_sct.domain.records.people import Centre, Patient, Sex
 from lupus_sct.services.clinic import courses, patients
 from lupus_sct.services.ports import UnitOfWork
 
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # the one fixed "now" of every write in the tests
 ACTOR = "test:clinician"
 
 

@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clinic_app_support import PASSWORD, Clinic
-from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.domain.access.sign_in import (
     MAX_CODES_PER_PENDING_SIGN_IN,
     MAX_FAILED_CODES_PER_ACCOUNT,
@@ -19,6 +18,7 @@ from lupus_sct.domain.access.sign_in import (
     MAX_TOKEN_LIFETIME,
 )
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import SESSION_COOKIE
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.accounts.totp_rfc6238 import STEP_SECONDS, secret_bytes, totp
 

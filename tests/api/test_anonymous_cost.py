@@ -16,9 +16,9 @@ import httpx2
 import pytest
 
 from clinic_app_support import PASSWORD, Clinic, sqlite_clinic
-from lupus_sct.api.anonymous_limit import ANONYMOUS_BURST, TokenBuckets
-from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.anonymous_limit import ANONYMOUS_BURST, TokenBuckets
+from lupus_sct.http.context import SESSION_COOKIE
 from lupus_sct.services.accounts import sign_in as auth
 
 PROBE_CONCURRENT_REQUESTS = 45  # issue 15, finding 4

@@ -112,7 +112,7 @@ def test_the_day_number_of_a_course_event_counts_from_the_infusion(clinic: Clini
     course = clinic.client(Role.CLINICIAN).get(f"/api/v1/courses/{clinic.course_a}").json()
     infusion = next(e for e in course["events"] if e["kind"] == "infusion")
     assert course["day0"] == infusion["event_date"]
-    assert infusion["day"] == 0  # pathway.md 4.4: the infusion day is day 0
+    assert infusion["day"] == 0  # docs/spec/pathway.md §4.4: the infusion day is day 0
 
 
 def test_a_cookie_write_without_the_csrf_header_is_refused(clinic: Clinic) -> None:

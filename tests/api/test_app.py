@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from lupus_sct.api.app import create_app
 from lupus_sct.bootstrap import bootstrap
 from lupus_sct.config import Settings
+from lupus_sct.server import create_app
 from lupus_sct.store import database
 
 

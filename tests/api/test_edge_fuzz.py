@@ -37,8 +37,8 @@ from edge_fuzz_cases import (
     json_cases,
 )
 from live_server_support import LiveServer, live_server
-from lupus_sct.api.context import CSRF_HEADER, SESSION_COOKIE
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import CSRF_HEADER, SESSION_COOKIE
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.clinic import patients
 

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from clinic_app_support import PASSWORD, Clinic
-from lupus_sct.api.echo import MAX_ECHOED_CHARS
-from lupus_sct.api.limits import MAX_BODY_BYTES
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.echo import MAX_ECHOED_CHARS
+from lupus_sct.http.limits import MAX_BODY_BYTES
 
 FAMILY, HOSPITAL = "Zqedgefamily", "HN-ZQEDGE-1"
 NAIVE = datetime(2027, 1, 1, 8, 0)  # noqa: DTZ001 (the naive time under test)

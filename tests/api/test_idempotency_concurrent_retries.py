@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from clinic_app_support import PASSWORD, Clinic
-from lupus_sct.api.context import SESSION_COOKIE
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import SESSION_COOKIE
 from lupus_sct.services.accounts import sign_in as auth
 
 ROUNDS = 5  # the probe's figures (issue 15, finding 5)

@@ -1,4 +1,4 @@
-"""``lupus-sct score`` end to end, following instruments.md section 12.1 (exit codes 0, 1, 2)."""
+"""``lupus-sct score`` end to end, following docs/spec/instruments.md §12.1 (exit codes 0, 1, 2)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def score(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_specification_example_gives_the_specified_output_and_exit_1(tmp_path: Path) -> None:
-    # instruments.md section 12.2: input and expected output are quoted from the specification.
+    # docs/spec/instruments.md §12.2: input and expected output are quoted from the specification.
     source = tmp_path / "visits.json"
     source.write_text(
         '[{"id": "v1", "descriptors": ["rash", "alopecia"], "temp_c": 38.6, '
@@ -129,7 +129,7 @@ def test_list_prints_every_instrument_with_version_and_citation() -> None:
     assert result.returncode == 0
     lines = result.stdout.strip().splitlines()
     ids = [line.split("\t")[0] for line in lines]
-    # the 22 instrument ids of instruments.md section 12.3, in order
+    # the 22 instrument ids of docs/spec/instruments.md §12.3, in order
     assert ids == [
         "sledai-2k",
         "selena-flare-index",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lupus_sct.web.decision_aid import mount_decision_aid
+from support import NOW
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 SVG_SELF_CLOSING = {"circle", "rect", "path", "line"}
@@ -100,12 +101,9 @@ def parse(html: str) -> Node:
     return builder.root
 
 
-FIXED_NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
-
-
 class FixedClock:
     def now(self) -> datetime:
-        return FIXED_NOW
+        return NOW
 
 
 @functools.lru_cache(maxsize=1)

@@ -89,7 +89,8 @@ def test_a_clinician_records_a_patient_journey_end_to_end(
     page.get_by_role("button", name="Record event").click()
     page.wait_for_selector("#events td.day")
     assert page.locator("#day0").text_content() == "2026-05-20"
-    # The fixed clock says 2026-06-01: 12 days after the 2026-05-20 infusion (pathway.md 4.4).
+    # The fixed clock says 2026-06-01: 12 days after the 2026-05-20 infusion
+    # (docs/spec/pathway.md §4.4).
     assert page.locator("#today-day").text_content() == "day +12"
     page.get_by_label("Event", exact=True).select_option("discharge")
     page.get_by_label("Date", exact=True).fill("2026-05-30")

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
-import lupus_sct.web.decision_aid as decision_aid_module
+import lupus_sct.rendering.decision_aid as decision_aid_module
 from lupus_sct.domain.evidence.studies import MEMORY_CAUTION
-from lupus_sct.web.decision_aid_view import ICON_FILL, ICON_OUTLINE, RANGE_RING
+from lupus_sct.rendering.icon_array import ICON_FILL, ICON_OUTLINE, RANGE_RING
 from web.decision_aid_html import Node, client, page
 
 OPTION_NAMES = ("Standard treatment", "Stem cell transplant", "MSC", "CAR-T (trial)")
-STAGES = (  # the pathway's stages, docs/pathway.md sections 2-9
+STAGES = (  # the pathway's stages, docs/spec/pathway.md §2 to §9
     "Referral",
     "Check-ups before treatment",
     "Collecting cells",
@@ -130,7 +129,7 @@ def test_c2_provides_citations_to_the_evidence() -> None:
     sources = _section(page(), "sources")
     cited = {li.attrs["id"].removeprefix("cite-"): li.text() for li in sources.find_all("li")}
     # Jayne 2004 (EBMT registry, PMID 15119545) and Deng 2017 (the MSC RCT, PMID 28478399)
-    # are in docs/evidence.md section 1 with these identifiers.
+    # are in docs/spec/evidence.md §1 with these identifiers.
     assert "PMID:15119545" in cited["JAYNE2004"]
     assert "PMID:28478399" in cited["DENG2017"]
     for cell in _cells():
@@ -221,7 +220,7 @@ def test_the_numbers_are_personalised_for_lupus_nephritis() -> None:
     general = page().find("div", data_option="msc", data_outcome="remission_6m").text()
     kidney = page("?kidney=yes").find("div", data_option="msc", data_outcome="remission_6m").text()
     # Gu 2014 (49/81) and Deng 2017 (9/12) studied lupus nephritis; Wang 2014 (13/40) did not
-    # (docs/evidence.md, section 1b).
+    # (docs/spec/evidence.md §1b).
     assert "from 13 of 40 people" in general
     assert "from 13 of 40 people" not in kidney
     assert "from 49 of 81 people" in kidney
@@ -376,7 +375,7 @@ def test_the_page_is_public() -> None:
 # Colour contrast: WCAG 2.1 relative luminance and contrast ratio (definitions in
 # https://www.w3.org/TR/WCAG21/#dfn-relative-luminance and #dfn-contrast-ratio).
 
-CSS = Path(decision_aid_module.STATIC_DIR / decision_aid_module.STYLESHEET).read_text()
+CSS = decision_aid_module.stylesheet_text()
 PAGE_BACKGROUND = "#ffffff"
 
 

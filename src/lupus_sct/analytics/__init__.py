@@ -14,5 +14,5 @@ Notes
   check that every vectorised result equals the domain result row by row.
 - Missing data follows Kleene logic: a null input gives a null result unless the other inputs
   already decide it (for example a clinical SLEDAI above 0 excludes DORIS remission whatever the
-  PGA). A null is never read as zero (instruments.md section 0, convention 4).
+  PGA). A null is never read as zero (docs/spec/instruments.md §0.4).
 """

@@ -9,8 +9,8 @@ chronic kidney disease. Kidney Int Suppl 2013;3:1-150 (GFR categories G1-G5).
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021` (instruments.md
-section 6,
+Vectorises :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021`
+(docs/spec/instruments.md §6,
 convention C6). Every coefficient and category bound comes from
 :mod:`lupus_sct.domain.instruments.ckd_epi_2021`, and the expression performs the same
 floating-point
@@ -116,7 +116,10 @@ def egfr_expr() -> pl.Expr:
 
 
 def gfr_category_expr(egfr: pl.Expr) -> pl.Expr:
-    """KDIGO category (``"G1"`` ... ``"G5"``) of an unrounded eGFR; lower bounds inclusive (C6)."""
+    """KDIGO category (``"G1"`` ... ``"G5"``) of an unrounded eGFR, lower bounds inclusive.
+
+    Convention C6: the category comes from the unrounded value.
+    """
     category_expr = pl.lit(GfrCategory.G5.value)
     for bound, category in reversed(_CATEGORY_BOUNDS):
         category_expr = pl.when(egfr >= bound).then(pl.lit(category.value)).otherwise(category_expr)

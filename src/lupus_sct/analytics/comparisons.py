@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/docs/instruments.md, section 0, convention 3, and section 11, decision D11.
+docs/spec/instruments.md §0.3, and decision D11.
 
 Notes
 -----

@@ -7,8 +7,8 @@ National Cancer Institute. Common Terminology Criteria for Adverse Events (CTCAE
 
 Notes
 -----
-Vectorises the graders of :mod:`lupus_sct.domain.instruments.transplant.ctcae_v5` (instruments.md
-section 8.1,
+Vectorises the graders of :mod:`lupus_sct.domain.instruments.transplant.ctcae_v5`
+(docs/spec/instruments.md §8.1,
 decision D6, convention C1). Band limits, multiples and unit factors are imported from the domain
 module; multiple-of-LLN/ULN/baseline comparisons use the 1e-9 tolerance of decision D11, written
 as the same products as the scalar functions (``value > 1.5 * uln + 1e-9``), so the grades agree
@@ -139,7 +139,7 @@ def anemia_grade(
     life_threatening: str | None = None,
     death: str | None = None,
 ) -> pl.Expr:
-    """Grade "Anemia": laboratory grades 1-3, transfusion (C1), and flagged grades 4 and 5.
+    """Grade "Anemia": lab grades 1-3, transfusion (convention C1), and flagged grades 4 and 5.
 
     Parameters
     ----------
@@ -177,7 +177,7 @@ def anemia_grade(
 
 
 def creatinine_increased_grade(value: str, uln: str, baseline: str | None = None) -> pl.Expr:
-    """Grade "Creatinine increased": the higher of the ULN and baseline families (D6).
+    """Grade "Creatinine increased": the higher of the ULN and baseline families (decision D6).
 
     Parameters
     ----------
@@ -201,7 +201,7 @@ def creatinine_increased_grade(value: str, uln: str, baseline: str | None = None
 
 
 def alt_increased_grade(value: str, uln: str, baseline: str | None = None) -> pl.Expr:
-    """Grade "Alanine aminotransferase increased" by the ULN or the baseline clauses (D6).
+    """Grade "Alanine aminotransferase increased" by the ULN or the baseline clauses (decision D6).
 
     Parameters
     ----------

@@ -8,9 +8,9 @@ doi:10.1136/lupus-2021-000538
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.instruments.lupus.doris_2021.assess_doris_2021` (instruments.md
-section 5.4,
-decisions D2 and D3, convention C9). Thresholds come from
+Vectorises :func:`lupus_sct.domain.instruments.lupus.doris_2021.assess_doris_2021`
+(docs/spec/instruments.md §5.4,
+decision D2 and decision D3, convention C9). Thresholds come from
 :mod:`lupus_sct.domain.instruments.lupus.doris_2021`;
 the PGA and dose comparisons use the 1e-9 tolerance of decision D11.
 
@@ -61,7 +61,8 @@ REQUIRED_COLUMNS = (*DESCRIPTOR_COLUMNS, PGA_COLUMN, PREDNISOLONE_COLUMN)
 
 
 def doris_2021_remission_expr(names: Collection[str]) -> pl.Expr:
-    """Boolean expression: clinical SLEDAI 0, PGA <0.5 (strict) and prednisolone <=5 mg/day (D3).
+    """Boolean expression: clinical SLEDAI 0, PGA <0.5 (strict), prednisolone <=5 mg/day
+    (decision D3).
 
     Parameters
     ----------

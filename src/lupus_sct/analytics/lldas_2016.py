@@ -7,8 +7,8 @@ Activity State (LLDAS). Ann Rheum Dis 2016;75:1615-21. doi:10.1136/annrheumdis-2
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.instruments.lupus.lldas_2016.assess_lldas` (instruments.md
-section 5.5).
+Vectorises :func:`lupus_sct.domain.instruments.lupus.lldas_2016.assess_lldas`
+(docs/spec/instruments.md §5.5).
 Thresholds and the major-organ descriptors come from
 :mod:`lupus_sct.domain.instruments.lupus.lldas_2016`; the
 PGA and dose comparisons use the 1e-9 tolerance of decision D11. Every bound is inclusive.

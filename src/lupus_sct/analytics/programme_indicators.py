@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/docs/pathway.md sections 6-7 (day +30, +100 and yearly timepoints; OS, PFS, relapse,
+docs/spec/pathway.md §6 and §7 (day +30, +100 and yearly timepoints; OS, PFS, relapse,
 NRM, secondary autoimmune disease; relapse and NRM as competing risks). EBMT MED-A and CIBMTR
 follow-up forms (infections by period: day 0-30, 31-100, 101-365). FACT-JACIE International
 Standards, 8th ed., B4.7 (one-year survival analysis). NCI CTCAE v5.0 (grade 3 or higher).
@@ -46,7 +46,7 @@ from lupus_sct.analytics.survival import (
 )
 from lupus_sct.domain.errors import InvalidValueError
 
-TRM_DAYS = (30, 100, 365)  # pathway.md sections 6-7: day +30, registry TRM/NRM at day +100, 1 year
+TRM_DAYS = (30, 100, 365)  # day +30, registry TRM/NRM at +100, 1 year: docs/spec/pathway.md §6, §7
 SURVIVAL_DAYS = (365, 1826)  # 1 and 5 years (365.25-day years, rounded)
 ENGRAFTMENT_BY_DAY = 28  # issue 6: engraftment by day 28
 INFECTION_PERIODS = ((0, 30), (31, 100), (101, 365))  # EBMT/CIBMTR reporting periods, inclusive

@@ -8,9 +8,9 @@ J Rheumatol 2002;29:288-91 (PMID 11838846). Touma Z, Urowitz MB, Gladman DD. SLE
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k` (instruments.md
-section 1,
-decisions D1 and D2). Weights, thresholds and measurement column names are taken from
+Vectorises :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k`
+(docs/spec/instruments.md §1,
+decision D1 and decision D2). Weights, thresholds and measurement column names are taken from
 :data:`~lupus_sct.domain.instruments.lupus.sledai_2k.SLEDAI_2K_WEIGHTS` and
 :data:`~lupus_sct.domain.instruments.lupus.sledai_2k.DESCRIPTOR_THRESHOLDS`.
 
@@ -35,8 +35,8 @@ it, and otherwise the score is null (Kleene logic), never a silent zero. The cli
 not read the two serological columns, so it stays known when only serology is missing.
 
 :func:`check_sledai_cohort` applies the validation the scalar input dataclasses apply (ranges of
-section 12.3; a descriptor both listed and excluded is a contradiction). The window is not a
-scoring input and is not read.
+docs/spec/instruments.md §12.3; a descriptor both listed and excluded is a contradiction). The
+window is not a scoring input and is not read.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def exclusion_column(descriptor: SledaiDescriptor) -> str:
 
 
 def _meets_threshold(threshold: DescriptorThreshold) -> pl.Expr:
-    """The scalar ``DescriptorThreshold.is_met_by``; plain comparisons (convention 3)."""
+    """``DescriptorThreshold.is_met_by``, plain comparisons (docs/spec/instruments.md §0.3)."""
     value = pl.col(threshold.field)
     if threshold.direction.value == "below":
         return value < threshold.bound
@@ -171,9 +171,9 @@ def score_sledai_2k(frame: FrameT) -> FrameT:
     -----
     Equals :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k` row by row on
     validated input
-    (tests/property/analytics/test_analytics_sledai_2k_agrees.py). Decisions D1 (arthritis >=2
+    (tests/property/analytics/test_analytics_sledai_2k_agrees.py). Decision D1 (arthritis >=2
     joints) and
-    D2 (clinical SLEDAI). Input is not validated here; see :func:`check_sledai_cohort`.
+    decision D2 (clinical SLEDAI). Input is not validated here; see :func:`check_sledai_cohort`.
     """
     names = column_names(frame)
     require_columns(names, DESCRIPTOR_COLUMNS, "SLEDAI-2K")
@@ -192,7 +192,7 @@ def check_sledai_cohort(frame: Frame) -> None:
         When a descriptor column is missing, or a descriptor is both listed and excluded
         (``not_attributed_to_sle``).
     OutOfValidatedRangeError
-        When a measurement lies outside its validated range (instruments.md section 12.3).
+        When a measurement lies outside its validated range (docs/spec/instruments.md §12.3).
     """
     names = column_names(frame)
     require_columns(names, DESCRIPTOR_COLUMNS, "SLEDAI-2K")

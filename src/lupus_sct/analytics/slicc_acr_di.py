@@ -8,13 +8,14 @@ systemic lupus erythematosus. Arthritis Rheum 1996;39:363-9. doi:10.1002/art.178
 
 Notes
 -----
-Vectorises :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` (instruments.md
-sections 2 and
-12.3, shape ``total``: every item given has already met its persistence requirement). Item points,
+Vectorises :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total`
+(docs/spec/instruments.md §2 and
+§12.3, shape ``total``: every item given has already met its persistence requirement). Item points,
 the ESRD rule, the organ of each item and the organ maxima come from
 :mod:`lupus_sct.domain.instruments.lupus.slicc_acr_di`.
 
-Cohort table, one row per assessment, with the ``total``-shape keys of section 12.3 as columns:
+Cohort table, one row per assessment, with the ``total``-shape keys of docs/spec/instruments.md
+§12.3 as columns:
 
 - one boolean column per item that is not a count item (``ocular_cataract`` ...
   ``diabetes``; true = present);
@@ -59,7 +60,7 @@ COUNT_ITEM_COLUMNS: Mapping[SdiItem, str] = {
     SdiItem.GI_INFARCTION_OR_RESECTION: "gi_infarction_or_resection_sites",
     SdiItem.MSK_AVASCULAR_NECROSIS: "msk_avascular_necrosis_count",
     SdiItem.MALIGNANCY: "malignancy_sites",
-}  # instruments.md section 12.3, slicc-acr-di shape total: integer keys
+}  # docs/spec/instruments.md §12.3, slicc-acr-di shape total: integer keys
 
 
 def item_column(item: SdiItem) -> str:
@@ -119,8 +120,8 @@ def score_sdi_total(frame: FrameT) -> FrameT:
     Gladman D et al. Arthritis Rheum 1996;39:363-9. doi:10.1002/art.1780390303
 
     Notes
-    -----
-    ESRD (3 points) replaces the other renal items (section 2, pitfall 1); count items are capped
+    ----- ESRD (3 points) replaces the other renal items (docs/spec/instruments.md §2, pitfall 1);
+    count items are capped
     at 2 (pitfall 6); each organ is capped at its published maximum, as in the scalar function.
     Equals :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total` row by row
     (tests/property/analytics/test_analytics_slicc_acr_di_agrees.py). Input is not validated here;

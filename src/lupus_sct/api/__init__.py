@@ -1,1 +1,1 @@
-"""The REST API (versioned under /api/v1) and the application factory."""
+"""The REST API under /api/v1: routes, their schemas and dependencies (run by lupus_sct.server)."""

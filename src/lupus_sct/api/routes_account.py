@@ -13,15 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
-from lupus_sct.api.context import (
-    Admin,
-    Now,
-    SignedIn,
-    Uow,
-    platform_of,
-    session_secret,
-)
-from lupus_sct.api.errors import ERROR_RESPONSES
+from lupus_sct.api.context import Admin, Now, SignedIn, Uow
 from lupus_sct.api.schemas_account import (
     AccessEnded,
     PasswordChange,
@@ -35,6 +27,8 @@ from lupus_sct.api.schemas_account import (
 from lupus_sct.api.schemas_people import TokenOut, TotpStart, UserOut
 from lupus_sct.domain.access.permissions import Principal
 from lupus_sct.domain.access.sign_in import ApiToken
+from lupus_sct.http.context import platform_of, session_secret
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.accounts import security
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.accounts.totp_rfc6238 import provisioning_uri

@@ -9,17 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from lupus_sct.api.context import (
-    Admin,
-    Auditor,
-    Now,
-    Researcher,
-    SignedIn,
-    Uow,
-    platform_of,
-)
+from lupus_sct.api.context import Admin, Auditor, Now, Researcher, SignedIn, Uow
 from lupus_sct.api.convert import attributes
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_people import (
     CentreIn,
     CentreOut,
@@ -28,6 +19,8 @@ from lupus_sct.api.schemas_people import (
     UserIn,
     UserOut,
 )
+from lupus_sct.http.context import platform_of
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.audit import reading as audit_reading
 from lupus_sct.services.clinic import access as clinic_access

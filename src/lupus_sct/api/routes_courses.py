@@ -8,7 +8,6 @@ from fastapi import APIRouter, Response
 
 from lupus_sct.api.context import Now, Reader, Uow, Writer
 from lupus_sct.api.convert import attributes, course_out, tagged
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_courses import (
     CourseIn,
     CourseOut,
@@ -21,6 +20,7 @@ from lupus_sct.api.schemas_courses import (
 )
 from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.pathway.course import DETAILS_TYPE
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.clinic import courses, pathway
 from lupus_sct.services.record_codec import from_record

@@ -7,21 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from lupus_sct.api.context import (
-    CSRF_HEADER,
-    UNSAFE_METHODS,
-    Now,
-    Uow,
-    check_csrf,
-    resolve_principal,
-)
+from lupus_sct.api.context import Now, Uow
 from lupus_sct.api.convert import if_match_version, tagged
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_people import PageOut
 from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.evidence.records import EvidenceRecord
 from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import CSRF_HEADER, UNSAFE_METHODS, check_csrf, resolve_principal
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.clinic.access import paginate
 from lupus_sct.services.evidence import records as evidence_records
 from lupus_sct.services.evidence import studies as evidence

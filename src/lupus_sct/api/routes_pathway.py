@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from lupus_sct.api.context import Now, Reader, Uow, protocols_of
+from lupus_sct.api.context import Now, Reader, Uow
 from lupus_sct.api.convert import attributes, eligibility_out
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_courses import (
     AlertOut,
     DiseaseCourseOut,
@@ -20,6 +19,8 @@ from lupus_sct.api.schemas_courses import (
 )
 from lupus_sct.domain.eligibility.protocol import Protocol
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.http.context import protocols_of
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.eligibility import evaluation as eligibility
 from lupus_sct.services.eligibility.screening_jobs import ScreeningJob, ScreeningJobs

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from lupus_sct.api.context import IdentityReader, Now, Reader, Uow, Writer
 from lupus_sct.api.convert import identity_out, if_match_version, patient_out, tagged
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_people import (
     IdentityCorrection,
     IdentityOut,
@@ -18,7 +17,7 @@ from lupus_sct.api.schemas_people import (
     PatientIn,
     PatientOut,
 )
-from lupus_sct.domain.access.permissions import Scope
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.clinic import patients, pseudonym_namespace, record_updates
 
@@ -58,9 +57,7 @@ def list_patients(
 def enrol_patient(
     body: PatientIn, principal: Writer, uow: Uow, now: Now, response: Response
 ) -> PatientOut:
-    """Enrol a patient at one of the user's centres (identity needs the identity scope)."""
-    if body.identity is not None and not principal.may(Scope.IDENTITY):
-        raise HTTPException(403, "recording identifiers needs the 'identity' scope")
+    """Enrol a patient at one of the user's centres (identity needs the identity scope: 403)."""
     identity = patients.IdentityDetails(**body.identity.model_dump()) if body.identity else None
     patient = clinic_access.for_centre(
         uow(),

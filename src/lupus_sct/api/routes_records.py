@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from lupus_sct.api.context import Now, Reader, Uow, Writer
 from lupus_sct.api.convert import assessment_out, attributes, if_match_version, sledai_out, tagged
-from lupus_sct.api.errors import ERROR_RESPONSES
 from lupus_sct.api.schemas_clinical import (
     AdverseEventIn,
     AdverseEventOut,
@@ -34,6 +33,7 @@ from lupus_sct.domain.records.adverse_events import AdverseEvent
 from lupus_sct.domain.records.assessment import Assessment
 from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.http.errors import ERROR_RESPONSES
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.clinic import clinical_records, record_updates
 from lupus_sct.services.clinic.access import paginate

@@ -34,6 +34,7 @@ from lupus_sct.interop.fhir import (
 )
 from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, BundleResult, import_bundles
 from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.exports.stored_records import read_patient_records
 
 CLI_ACTOR = "system:cli"
 
@@ -202,9 +203,10 @@ def export_fhir(
     """Export one patient's record as a FHIR R4 Bundle (collection)."""
     with open_platform() as platform, platform.uow() as uow:
         try:
-            bundle = export_patient_bundle(uow, patient_id, include_identity=include_identity)
+            records = read_patient_records(uow, patient_id, include_identity=include_identity)
         except NotFoundError as exc:
             raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+    bundle = export_patient_bundle(records)
     text = bundle_json(bundle)
     if output is None:
         typer.echo(text, nl=False)

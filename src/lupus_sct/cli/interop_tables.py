@@ -28,7 +28,7 @@ from lupus_sct.interop.deidentify import (
 )
 from lupus_sct.interop.fhir import bundle_json
 from lupus_sct.interop.spreadsheet_safe import neutralise_cell
-from lupus_sct.interop.table_export import FORMATS, tidy_tables, write_tables
+from lupus_sct.interop.table_export import FORMATS, TABLE_SOURCES, tidy_tables, write_tables
 from lupus_sct.interop.table_import import (
     MappingError,
     check_columns,
@@ -37,6 +37,7 @@ from lupus_sct.interop.table_import import (
     read_table,
 )
 from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.exports.stored_records import read_course_records, read_stored_records
 from lupus_sct.services.imports.table_import import RowProblem, TableImportReport, import_rows
 
 CLI_ACTOR = "system:cli"
@@ -148,10 +149,11 @@ def export_tables(
     """Export tidy tables, one per entity, keyed by patient, course and day since day 0."""
     _check_format(fmt)
     with open_platform() as platform, platform.uow() as uow:
-        try:
-            tables = tidy_tables(uow, centre_code=centre)
-        except NotFoundError as exc:
-            raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
+        records = read_stored_records(uow, TABLE_SOURCES)
+    try:
+        tables = tidy_tables(records, centre_code=centre)
+    except NotFoundError as exc:
+        raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
     paths = _write(lambda: write_tables(tables, out, fmt), out)
     typer.echo(f"wrote {len(paths)} tables to {out}", err=True)
 
@@ -183,9 +185,10 @@ def export_cibmtr(
     """Export a course as a CIBMTR-style FHIR R4 submission Bundle (validated)."""
     with open_platform() as platform, platform.uow() as uow:
         try:
-            bundle = cibmtr_course_bundle(uow, course_id, ccn=ccn, crid=crid)
+            records = read_course_records(uow, course_id)
         except NotFoundError as exc:
             raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+    bundle = cibmtr_course_bundle(records, course_id, ccn=ccn, crid=crid)
     text = bundle_json(bundle)
     if output is None:
         typer.echo(text, nl=False)
@@ -214,9 +217,10 @@ def export_deidentified(
     except KeyFileError as exc:
         raise CliError(f"--key-file: {exc}", EXIT_INVALID_INPUT) from exc
     with open_platform() as platform, platform.uow() as uow:
-        tables = tidy_tables(uow)
-        identities = uow.identities.find()
+        records = read_stored_records(uow, (*TABLE_SOURCES, "identities"))
         as_of = platform.clock.now().date()
+    tables = tidy_tables(records)
+    identities = records["identities"]
     clean = deidentified_tables(
         tables, identities=identities, key=key, as_of=as_of, min_cell=min_cell
     )

@@ -182,7 +182,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.", min=1, max=65535)] = None,
 ) -> None:
     """Serve the web application and the REST API."""
-    from lupus_sct.api.app import run_server
+    from lupus_sct.http.serving import run_server
 
     settings = Settings()
     with open_platform() as platform:

@@ -10,7 +10,8 @@ import typer
 
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError, open_platform
 from lupus_sct.domain.errors import DomainError
-from lupus_sct.rendering.programme_report import RenderingError, render_html, render_pdf
+from lupus_sct.rendering.errors import RenderingError
+from lupus_sct.rendering.programme_report import render_html, render_pdf
 from lupus_sct.services.errors import NotFoundError
 from lupus_sct.services.views.programme_report import programme_report
 

@@ -262,7 +262,7 @@ def demo(
         )
         loader.start()
         typer.echo(f"loading the other {patients_ - first} patients while the app serves")
-    from lupus_sct.api.app import run_server
+    from lupus_sct.http.serving import run_server
 
     typer.echo(f"open http://{host}:{port}/ and sign in with a demo user")
     run_server(settings, host=host, port=port)

@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/docs/instruments.md, section 0, convention 3, and section 11, decision D11:
+docs/spec/instruments.md §0.3, and decision D11:
 ``1.8 / 1.2 == 1.5000000000000002`` and ``4.4 - 3.2 == 1.2000000000000002`` would move an
 exact-boundary value into the wrong band.
 
@@ -15,7 +15,7 @@ these functions. The vectorised analytics versions apply the same tolerance.
 
 from __future__ import annotations
 
-TOLERANCE = 1e-9  # instruments.md decision D11: absolute tolerance for boundary comparisons
+TOLERANCE = 1e-9  # decision D11: absolute tolerance for boundary comparisons
 
 
 def is_close(a: float, b: float) -> bool:

@@ -3,7 +3,7 @@
 References
 ----------
 EBMT data collection forms: items other than MED-A must say "not evaluated" or "unknown" rather
-than be left empty; see ../shared/docs/pathway.md, section 10.1 ("Missing data has three states").
+than be left empty; see docs/spec/pathway.md §10.1 ("Missing data has three states").
 
 Notes
 -----

@@ -1,4 +1,4 @@
-"""Reading batch-scoring input (JSON, CSV, Parquet) and writing the JSON output (section 12.1)."""
+"""Batch-scoring input (JSON, CSV, Parquet) and JSON output (docs/spec/instruments.md §12.1)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,8 @@ from lupus_sct.interop.fhir.courses import PROCEDURE_EVENTS, course_resource, ev
 from lupus_sct.interop.fhir.export import RESOURCE_ORDER
 from lupus_sct.interop.fhir.observations import lab_resource
 from lupus_sct.interop.fhir.people import condition_resource, patient_resource
-from lupus_sct.services.ports import UnitOfWork
+from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.exports.stored_records import PatientRecords
 
 TRANSPLANT_CENTER_SYSTEM = "http://terminology.cibmtr.org/codesystem/transplant-center"
 CRID_SYSTEM = "http://cibmtr.org/identifier/CRID"
@@ -51,28 +52,33 @@ def security_tag(ccn: str) -> dict[str, str]:
 
 
 def cibmtr_course_bundle(
-    uow: UnitOfWork, course_id: str, *, ccn: str | None = None, crid: str | None = None
+    records: PatientRecords, course_id: str, *, ccn: str | None = None, crid: str | None = None
 ) -> Bundle:
-    """The submission Bundle of one course; ``ccn`` defaults to the centre's code."""
-    course = uow.courses.get(course_id)
-    patient = uow.patients.get(course.patient_id)
-    centre = uow.centres.get(patient.centre_id)
+    """The submission Bundle of one course of ``records`` (read with ``read_course_records``).
+
+    ``ccn`` defaults to the centre's code; :class:`NotFoundError` when the patient has no course
+    ``course_id``.
+    """
+    course = next((c for c in records.courses if c.id == course_id), None)
+    if course is None:
+        raise NotFoundError("course", course_id)
+    patient, centre = records.patient, records.centre
     tag = security_tag(ccn or centre.code)
     patient_json = patient_resource(patient, centre, None)
     if crid:
         patient_json["identifier"].append({"system": CRID_SYSTEM, "value": crid})
     resources: list[dict[str, Any]] = [patient_json, course_resource(course)]
-    resources += [condition_resource(d) for d in uow.diagnoses.find(patient_id=patient.id)]
+    resources += [condition_resource(d) for d in records.diagnoses]
     resources += [
         event_resource(event, course)
-        for event in uow.course_events.find(course_id=course.id)
-        if event.kind in PROCEDURE_EVENTS
+        for event in records.course_events
+        if event.course_id == course.id and event.kind in PROCEDURE_EVENTS
     ]
     first = course.start_date - timedelta(days=PRE_COURSE_DAYS)
-    later = _next_start(uow.courses.find(patient_id=patient.id), course)
+    later = _next_start(list(records.courses), course)
     resources += [
         lab_resource(lab)
-        for lab in uow.labs.find(patient_id=patient.id)
+        for lab in records.labs
         if first <= lab.collected_at.date() and (later is None or lab.collected_at.date() < later)
     ]
     resources.sort(key=lambda r: (RESOURCE_ORDER.index(r["resourceType"]), r["id"]))

@@ -6,7 +6,7 @@ References
 ClinicalTrials.gov API v2, https://clinicaltrials.gov/data-api/api (``GET /api/v2/studies``,
 ``pageSize`` + ``pageToken``/``nextPageToken``, about 50 requests per minute per IP) and the study
 data structure, https://clinicaltrials.gov/data-api/about-api/study-data-structure.
-../shared/docs/landscape.md section 4.1.
+docs/spec/landscape.md §4.1.
 
 Notes
 -----

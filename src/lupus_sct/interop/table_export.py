@@ -34,7 +34,7 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,6 @@ from lupus_sct.domain.records.transfusions import Transfusion
 from lupus_sct.domain.records.workup import WorkupFinding
 from lupus_sct.interop.spreadsheet_safe import neutralise_frame
 from lupus_sct.services.errors import NotFoundError
-from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.services.record_codec import canonical_json, to_record
 
 FORMATS = ("csv", "parquet")
@@ -203,18 +202,22 @@ class _Courses:
         return min(holding, key=lambda t: (abs(t.target_day - day), t.target_day)).label
 
 
-def tidy_tables(uow: UnitOfWork, *, centre_code: str | None = None) -> dict[str, pl.DataFrame]:
-    """Every table of :data:`TABLES`, read through ``uow`` (nothing is written)."""
-    patients = _patients(uow, centre_code)
-    courses = [c for c in uow.courses.find() if c.patient_id in patients]
-    follow_ups = [f for f in uow.follow_ups.find() if f.course_id in {c.id for c in courses}]
+TABLE_SOURCES: tuple[str, ...] = ("centres", *(t.repo for t in TABLES.values()))
+"""The repositories :func:`tidy_tables` reads (``read_stored_records(uow, TABLE_SOURCES)``)."""
+
+
+def tidy_tables(
+    records: Mapping[str, Sequence[Any]], *, centre_code: str | None = None
+) -> dict[str, pl.DataFrame]:
+    """Every table of :data:`TABLES`, from the stored records of :data:`TABLE_SOURCES`."""
+    patients = _patients(records, centre_code)
+    courses = [c for c in records["courses"] if c.patient_id in patients]
+    follow_ups = [f for f in records["follow_ups"] if f.course_id in {c.id for c in courses}]
     index = _Courses(courses, follow_ups)
-    centres = {c.id: c.code for c in uow.centres.find()}
+    centres = {c.id: c.code for c in records["centres"]}
     tables: dict[str, pl.DataFrame] = {}
     for name, spec in TABLES.items():
-        items = [
-            item for item in getattr(uow, spec.repo).find() if _patient_of(item, index) in patients
-        ]
+        items = [item for item in records[spec.repo] if _patient_of(item, index) in patients]
         tables[name] = _frame(name, spec, items, index)
     codes = [centres.get(c) for c in tables["patients"]["centre_id"]]
     tables["patients"] = tables["patients"].with_columns(
@@ -223,13 +226,13 @@ def tidy_tables(uow: UnitOfWork, *, centre_code: str | None = None) -> dict[str,
     return tables
 
 
-def _patients(uow: UnitOfWork, centre_code: str | None) -> set[str]:
+def _patients(records: Mapping[str, Sequence[Any]], centre_code: str | None) -> set[str]:
     if centre_code is None:
-        return {p.id for p in uow.patients.find()}
-    centres = uow.centres.find(code=centre_code)
+        return {p.id for p in records["patients"]}
+    centres = [c for c in records["centres"] if c.code == centre_code]
     if not centres:
         raise NotFoundError("centre with code", centre_code)
-    return {p.id for p in uow.patients.find(centre_id=centres[0].id)}
+    return {p.id for p in records["patients"] if p.centre_id == centres[0].id}
 
 
 def _patient_of(item: Any, index: _Courses) -> str | None:

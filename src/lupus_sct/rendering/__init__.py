@@ -1,1 +1,4 @@
-"""Rendering of computed numbers for people: HTML templates, SVG charts and PDF (no computation)."""
+"""Rendering of computed numbers for people: HTML templates, SVG charts and PDF (no computation).
+
+The only package that imports WeasyPrint, Jinja2 or MarkupSafe (an import-linter contract).
+"""

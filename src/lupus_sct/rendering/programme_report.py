@@ -5,14 +5,16 @@ into
 the template's context: formatted strings and SVG charts, nothing else. The template
 (``rendering/templates/reports/programme.html``) holds no number of its own, so every number in the
 report comes from the tested analytics functions. The PDF is rendered without network access:
-every URL fetch is refused, and fonts come from the system (fontconfig).
+every URL fetch is refused, and fonts come from the system (fontconfig): see
+:mod:`lupus_sct.rendering.pdf`. The template is loaded from the installed package (Jinja's
+``PackageLoader``), never by a path relative to the working directory.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import jinja2
@@ -45,9 +47,13 @@ from lupus_sct.rendering.charts import (
     swimmer_plot,
     trajectory_chart,
 )
+from lupus_sct.rendering.errors import RenderingError
+from lupus_sct.rendering.pdf import html_to_pdf
 from lupus_sct.services.views.programme_report import ProgrammeReport
 
-TEMPLATES = Path(__file__).parent / "templates" / "reports"
+PACKAGE = "lupus_sct.rendering"
+TEMPLATE_FOLDER = "templates/reports"
+TEMPLATES = files(PACKAGE).joinpath(TEMPLATE_FOLDER)
 TEMPLATE = "programme.html"
 CURVE_TICKS_DAYS = (0, 365, 730, 1095, 1461, 1826)  # yearly ticks to 5 years (365.25-day years)
 
@@ -67,10 +73,6 @@ REFERENCES = (
     "Cox DR. J R Stat Soc B 1972;34:187-220; Breslow baseline hazard (expected one-year survival).",
     "Spiegelhalter DJ. Stat Med 2005;24:1185-202, doi:10.1002/sim.1970 (funnel plot).",
 )
-
-
-class RenderingError(Exception):
-    """The report could not be rendered (a template or PDF engine failure)."""
 
 
 def percent(value: float) -> str:
@@ -148,7 +150,7 @@ def survival_chart(indicators: ProgrammeIndicators, end: float) -> Markup:
         at_risk=rows,
         labels=("Days since day 0", "Probability"),
     )
-    return Markup(svg)  # noqa: S704 - SVG built by report_charts from numbers, labels escaped
+    return Markup(svg)  # noqa: S704 - SVG built by rendering.charts from numbers, labels escaped
 
 
 def incidence_chart(
@@ -175,7 +177,7 @@ def incidence_chart(
         at_risk=[AtRiskRow("All", counts)] if counts else [],
         labels=("Days since day 0", "Cumulative incidence"),
     )
-    return Markup(svg)  # noqa: S704 - SVG built by report_charts from numbers, labels escaped
+    return Markup(svg)  # noqa: S704 - SVG built by rendering.charts from numbers, labels escaped
 
 
 def landmark_rows(response: ResponseOverTime) -> list[dict[str, str]]:
@@ -370,7 +372,7 @@ def report_context(report: ProgrammeReport) -> dict[str, Any]:
 def render_html(report: ProgrammeReport) -> str:
     """The report as a standalone HTML page."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.PackageLoader(PACKAGE, TEMPLATE_FOLDER),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
@@ -380,15 +382,6 @@ def render_html(report: ProgrammeReport) -> str:
         raise RenderingError(f"the report template failed: {exc}") from exc
 
 
-def _refuse_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, Any]:
-    raise RenderingError(f"the report may not fetch {url!r}: it is rendered offline")
-
-
 def render_pdf(html: str) -> bytes:
     """The HTML report as PDF bytes (WeasyPrint, no network, system fonts)."""
-    # Imported here: loading Pango takes a second, and only the PDF needs it.
-    import weasyprint  # type: ignore[import-untyped, unused-ignore]
-
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_refuse_fetch)
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return html_to_pdf(html, base_url=str(TEMPLATES))

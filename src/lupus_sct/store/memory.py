@@ -15,9 +15,9 @@ from typing import Any, Generic, Self, TypeVar
 
 from lupus_sct.services.audit.chain import GENESIS_HASH, AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.services.ports import AuditLog
+from lupus_sct.services.stored_entities import STORED_ENTITIES, StoredRepositories
 from lupus_sct.store.instants import with_utc_instants
-from lupus_sct.store.repository_set import REPOSITORY_NAMES, RepositorySet
-from lupus_sct.store.schema import ENTITIES
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ class MemoryDatabase:
     """Committed state shared by the units of work of one test."""
 
     tables: dict[str, dict[str, Any]] = dataclasses.field(
-        default_factory=lambda: {name: {} for name in REPOSITORY_NAMES}
+        default_factory=lambda: {entity.name: {} for entity in STORED_ENTITIES}
     )
     audit: list[AuditEntry] = dataclasses.field(default_factory=list)
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
@@ -156,8 +156,10 @@ class MemoryAuditLog:
         yield from self._committed + self.pending
 
 
-class MemoryUnitOfWork(RepositorySet):
+class MemoryUnitOfWork(StoredRepositories):
     """A unit of work over a :class:`MemoryDatabase`."""
+
+    audit: AuditLog
 
     def __init__(self, database: MemoryDatabase | None = None) -> None:
         self.database = database or MemoryDatabase()
@@ -168,10 +170,10 @@ class MemoryUnitOfWork(RepositorySet):
 
     def _begin(self) -> None:
         self._repos = {
-            name: MemoryRepository[Any](
-                self.database.tables[name], ENTITIES[name].label, ENTITIES[name].key
+            entity.name: MemoryRepository[Any](
+                self.database.tables[entity.name], entity.label, entity.key
             )
-            for name in REPOSITORY_NAMES
+            for entity in STORED_ENTITIES
         }
         for name, repo in self._repos.items():
             setattr(self, name, repo)

@@ -6,8 +6,9 @@ Each scalar field becomes a column of its own type; a tri-state field (``X | Mis
 nullable value column plus ``<name>_missing`` holding "not_evaluated" or "unknown"; collections
 and nested records become JSON columns written by :mod:`lupus_sct.services.record_codec`. Direct
 identifiers live in ``patient_identity`` only. The audit log stores its JSON as text so the
-hashed bytes survive any database's JSON normalisation. Alembic migrations create these tables;
-a test compares the migrated schema with this metadata.
+hashed bytes survive any database's JSON normalisation. The entities and their tables are
+declared once, in :mod:`lupus_sct.services.stored_entities`. Alembic migrations create these
+tables; a test compares the migrated schema with this metadata.
 """
 
 from __future__ import annotations
@@ -21,27 +22,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lupus_sct.domain.access.sign_in import (
-    ApiToken,
-    IdempotencyRecord,
-    LoginAttempt,
-    SecondFactor,
-    Session,
-)
-from lupus_sct.domain.evidence.records import EvidenceRecord
 from lupus_sct.domain.missing import Missing
-from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse
-from lupus_sct.domain.pathway.phases import PhaseChange
-from lupus_sct.domain.records.adverse_events import AdverseEvent, GvhdEpisode, Infection
-from lupus_sct.domain.records.assessment import Assessment
-from lupus_sct.domain.records.diagnosis import Diagnosis
-from lupus_sct.domain.records.labs import LabResult
-from lupus_sct.domain.records.medications import MedicationExposure
-from lupus_sct.domain.records.outcomes import FollowUpTimepoint, OutcomeEvent
-from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity, User
-from lupus_sct.domain.records.transfusions import Transfusion
-from lupus_sct.domain.records.workup import WorkupFinding
-from lupus_sct.domain.trials.clinical_trials import Trial
+from lupus_sct.services.stored_entities import STORED_ENTITIES
 from lupus_sct.store.instants import UtcDateTime
 
 metadata = sa.MetaData(
@@ -155,32 +137,10 @@ def _entity_table(table_name: str, cls: type, key: str = "id") -> EntityTable:
 
 
 ENTITIES: dict[str, EntityTable] = {
-    "centres": _entity_table("centre", Centre),
-    "users": _entity_table("app_user", User),
-    "patients": _entity_table("patient", Patient),
-    "identities": _entity_table("patient_identity", PatientIdentity, key="patient_id"),
-    "diagnoses": _entity_table("diagnosis", Diagnosis),
-    "assessments": _entity_table("assessment", Assessment),
-    "labs": _entity_table("lab_result", LabResult),
-    "medications": _entity_table("medication_exposure", MedicationExposure),
-    "courses": _entity_table("course", TherapyCourse),
-    "course_events": _entity_table("course_event", CourseEvent),
-    "adverse_events": _entity_table("adverse_event", AdverseEvent),
-    "infections": _entity_table("infection", Infection),
-    "gvhd_episodes": _entity_table("gvhd_episode", GvhdEpisode),
-    "outcomes": _entity_table("outcome_event", OutcomeEvent),
-    "follow_ups": _entity_table("follow_up_timepoint", FollowUpTimepoint),
-    "workup_findings": _entity_table("workup_finding", WorkupFinding),
-    "transfusions": _entity_table("transfusion", Transfusion),
-    "phase_changes": _entity_table("phase_change", PhaseChange),
-    "trials": _entity_table("clinical_trial", Trial),
-    "sessions": _entity_table("user_session", Session),
-    "api_tokens": _entity_table("api_token", ApiToken),
-    "login_attempts": _entity_table("login_attempt", LoginAttempt),
-    "second_factors": _entity_table("second_factor", SecondFactor),
-    "idempotency_keys": _entity_table("idempotency_key", IdempotencyRecord),
-    "evidence_rows": _entity_table("evidence_row", EvidenceRecord),
+    entity.name: _entity_table(entity.table, entity.record, entity.key)
+    for entity in STORED_ENTITIES
 }
+"""The table of each stored entity, by repository name, derived from its one declaration."""
 
 audit_log = sa.Table(
     "audit_log",

@@ -23,8 +23,9 @@ from lupus_sct.services.audit.chain import (
     seal,
 )
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.services.ports import AuditLog
 from lupus_sct.services.record_codec import canonical_json
-from lupus_sct.store.repository_set import RepositorySet
+from lupus_sct.services.stored_entities import StoredRepositories
 from lupus_sct.store.rows import from_row, to_row
 from lupus_sct.store.schema import ENTITIES, MISSING_SUFFIX, EntityTable, audit_log
 
@@ -300,7 +301,7 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-class SqlUnitOfWork(RepositorySet):
+class SqlUnitOfWork(StoredRepositories):
     """One database transaction; leaving the block without ``commit`` rolls it back.
 
     The connection begins its transaction at the first statement (SQLAlchemy autobegin), so a
@@ -308,6 +309,8 @@ class SqlUnitOfWork(RepositorySet):
     the chain head after each commit that appended audit entries (the audit anchor's
     checkpoint: docs/adr/0005-audit-anchor.md).
     """
+
+    audit: AuditLog
 
     def __init__(
         self,

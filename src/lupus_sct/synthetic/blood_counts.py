@@ -5,7 +5,7 @@ Notes
 The series are drawn so that the CIBMTR rules of ``domain.cibmtr_engraftment`` recover the
 course's engraftment days exactly: ANC first >= 0.5 x10^9/L on the neutrophil day and above it
 afterwards; platelets first >= 20 x10^9/L on the platelet day, with no platelet transfusion in
-the 7 days before (CIBMTR; pathway.md section 4.6). Platelets are transfused when below
+the 7 days before (CIBMTR; docs/spec/pathway.md §4.6). Platelets are transfused when below
 10 x10^9/L (general practice prophylactic threshold), red cells in most HSCT courses. After
 CAR-T, grade 3 neutropenia (ANC < 1.0) in the first days is usual (FENG2025 neutropenia_g3plus)
 and grade 3 thrombocytopenia (< 50) occurs in some (FENG2025 thrombocytopenia_g3plus, 6/15).

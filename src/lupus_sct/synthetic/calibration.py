@@ -2,9 +2,9 @@
 
 References
 ----------
-../shared/data/evidence/studies.csv (read through
+studies.csv, shipped in ``lupus_sct.services.evidence`` (read through
 :func:`lupus_sct.services.evidence.studies.load_evidence`)
-and ../shared/docs/evidence.md, section 3 ("Timelines and rates for the cohort generator").
+and docs/spec/evidence.md §3 ("Timelines and rates for the cohort generator").
 
 Notes
 -----
@@ -13,8 +13,8 @@ Notes
   :func:`source_value` reads the value back from the evidence store, and a test checks every
   constant against it, so a corrected row cannot silently drift from the generator.
 - Where several small series report the same outcome (CAR-T CRS), the target is the pooled
-  events/total of the rows listed, one report per overlapping cohort (README, "Overlapping
-  cohorts": Mackensen 2022 is used, not Muller 2024).
+  events/total of the rows listed, one report per overlapping cohort (docs/spec/evidence.md
+  §0, "Overlapping cohorts": Mackensen 2022 is used, not Muller 2024).
 - Parameters with no SLE row are marked ``ASSUMPTION`` and are not in :data:`SOURCES`; they keep
   the synthetic pathway complete and must not be read as evidence.
 - Rates over time are turned into constant hazards (exponential times); the calibration test
@@ -49,9 +49,9 @@ AUTO_SECONDARY_AUTOIMMUNE_60_MONTHS = 0.098  # DAIKELER2011 secondary_autoimmune
 AUTO_EBV_PTLD_CD34_SELECTED = 2 / 56  # NASH2003 EBV_PTLD (ATG + CD34 selection; MS/SSc)
 AUTO_CD34_INFUSED_MEAN_X10E6_PER_KG = 2.48  # ASH2007_CN n_treated definition: CD34+ 2.48x10^6/kg
 
-# --- Allogeneic HSCT (no SLE rows: EBMT all-AD figures in evidence.md section 1a) -------------
-ALLO_NRM_100_DAYS = 0.127  # evidence.md 1a: Greco 2019 (EBMT allo-HSCT for AD), 100-day NRM
-ALLO_OS_60_MONTHS = 0.702  # evidence.md 1a: Greco 2019, 5-year OS
+# --- Allogeneic HSCT (no SLE rows: EBMT all-AD figures in docs/spec/evidence.md §1a) ---
+ALLO_NRM_100_DAYS = 0.127  # docs/spec/evidence.md §1a: Greco 2019 (EBMT allo-HSCT, AD), 100-day NRM
+ALLO_OS_60_MONTHS = 0.702  # docs/spec/evidence.md §1a: Greco 2019, 5-year OS
 ALLO_REMISSION_6_MONTHS = 0.66  # ASSUMPTION: as autologous (JAYNE2004); no allogeneic SLE row
 ALLO_RELAPSE_60_MONTHS_AMONG_REMITTERS = 0.20  # ASSUMPTION: lower than autologous (graft effect)
 ALLO_ANC_MEDIAN_DAYS = 15  # ASSUMPTION (general practice, sibling PBSC); no SLE row
@@ -83,9 +83,7 @@ CAR_T_OS_60_MONTHS = 0.95  # ASSUMPTION: no deaths in the CAR-T series (FENG2025
 SLE_FEMALE_SHARE = 25 / 28  # ALCHI2013 n_treated notes: female 25/28
 SLE_NEPHRITIS_SHARE = 33 / 53  # JAYNE2004 n_treated notes: nephritis 33/53
 SLE_MEDIAN_AGE_YEARS = 29  # JAYNE2004 n_treated notes: median age 29 (9-52)
-RA_SHARE = (
-    0.15  # ASSUMPTION: the issue asks for some RA patients (pathway.md: secondary indication)
-)
+RA_SHARE = 0.15  # ASSUMPTION: the issue asks for some RA patients (docs/spec/pathway.md §1)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -11,13 +11,30 @@ the term CTCAE v5.0 lacks. GVHD: MAGIC grade (acute) or NIH global severity (chr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from lupus_sct.domain.pathway.phases import CoursePhase
 from lupus_sct.synthetic.therapy_plan import ALLO, AUTO, CAR_T, MSC, NEVER
 
-if TYPE_CHECKING:
-    from lupus_sct.synthetic.pathway_rows import _Course
+
+class _Rows(Protocol):
+    @property
+    def rows(self) -> dict[str, list[tuple[Any, ...]]]: ...
+
+
+class _Course(Protocol):
+    """What outcomes need of a course being built (``pathway_rows._Course``, which calls us)."""
+
+    @property
+    def c(self) -> dict[str, Any]: ...
+    @property
+    def limit(self) -> int: ...
+    @property
+    def day0(self) -> int | None: ...
+    @property
+    def out(self) -> _Rows: ...
+    def enter(self, day: int, phase: CoursePhase, reason: str) -> None: ...
+
 
 _BACTERIA = ("Staphylococcus epidermidis", "Escherichia coli", "Klebsiella pneumoniae", "unknown")
 _TRM_CAUSES = ("sepsis", "invasive fungal infection", "cerebral haemorrhage")  # ASH2007_CN notes

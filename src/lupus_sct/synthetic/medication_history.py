@@ -3,13 +3,14 @@
 Notes
 -----
 SLE: hydroxychloroquine from diagnosis; mycophenolate mofetil 2 g/day for 6-12 months, then six
-monthly IV cyclophosphamide pulses of 750 mg/m2 (NIH regimen, 500-1000 mg/m2 in pathway.md
-section 3), then azathioprine maintenance, with prednisone above 7.5 mg/day throughout
-(steroid-dependent disease; LLDAS criterion 4 not met). A share also had rituximab, at least
-200 days before referral (the MSC protocol's 180-day washout). RA: methotrexate 20 mg weekly,
-adalimumab then rituximab (the RA protocol's "methotrexate and two biologics"). Immunosuppression
-stops the day before conditioning or lymphodepletion (pathway.md section 9: stopped at
-lymphodepletion) and continues with MSC (KAMEN2022: background immunosuppression continued).
+monthly IV cyclophosphamide pulses of 750 mg/m2 (NIH regimen; 500-1000 mg/m2 in
+docs/spec/pathway.md §3), then azathioprine maintenance, with prednisone above 7.5 mg/day
+throughout (steroid-dependent disease; LLDAS criterion 4 not met). A share also had rituximab, at
+least 200 days before referral (the MSC protocol's 180-day washout). RA: methotrexate 20 mg
+weekly, adalimumab then rituximab (the RA protocol's "methotrexate and two biologics").
+Immunosuppression stops the day before conditioning or lymphodepletion (docs/spec/pathway.md
+§9.2: tapered or stopped before CAR-T; we stop it at lymphodepletion) and continues with MSC
+(KAMEN2022: background immunosuppression continued).
 RxCUIs are those of ``domain.medications.DRUGS``; adalimumab (RxCUI 327361) is not in the
 catalogue and is recorded as a biologic.
 """

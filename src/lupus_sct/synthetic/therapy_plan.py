@@ -21,7 +21,7 @@ from lupus_sct.synthetic.tables import Array
 AUTO, ALLO, MSC, CAR_T = 0, 1, 2, 3
 NOT_ELIGIBLE_SHARE = 0.15  # ASSUMPTION: MDT declines about one candidate in seven
 WITHDRAWN_SHARE = 0.04  # ASSUMPTION: eligible candidates who choose not to proceed
-EARLY_WINDOW_DAYS = 100  # TRM window (pathway.md section 7; protocols' trm_window_days)
+EARLY_WINDOW_DAYS = 100  # TRM window (docs/spec/pathway.md §7; protocols' trm_window_days)
 REMISSION_ONSET_DAYS = {MSC: (60, 300)}  # MSC response counted over 12 months (WANG2014_ART)
 DEFAULT_REMISSION_ONSET_DAYS = (45, 160)  # remission assessed at 6 months (JAYNE2004, FENG2025)
 RELAPSE_EARLIEST_AFTER_ONSET_DAYS = 30  # a flare is counted after at least a month in remission
@@ -266,7 +266,7 @@ def _toxicity(rng: np.random.Generator, kind: Array, day0: Array) -> dict[str, A
     chronic = (kind == ALLO) & (rng.random(n) < cal.ALLO_CHRONIC_GVHD)
     return {
         "crs_grade": crs_grade,
-        "crs_onset": day0 + _uniform(rng, 5, 11, n),  # evidence.md section 3: onset ~day 5-11
+        "crs_onset": day0 + _uniform(rng, 5, 11, n),  # docs/spec/evidence.md §3: onset ~day 5-11
         "icans": (kind == CAR_T) & (rng.random(n) < cal.CAR_T_ICANS_ANY),
         "infection": rng.random(n) < infection_p,
         "mucositis_grade": np.where(mucositis, rng.choice([1, 2, 3], n, p=[0.3, 0.45, 0.25]), 0),

@@ -3,7 +3,7 @@
 Notes
 -----
 Visits are about every 3 months before therapy (the issue's brief), plus the candidate
-evaluation visit, then at the follow-up timepoints of pathway.md section 6 (day +30, +100,
+evaluation visit, then at the follow-up timepoints of docs/spec/pathway.md §6 (day +30, +100,
 6 months, 9 months, 12 months, 18 months, then yearly). Activity is an ordinal state: 0
 remission, 1 low, 2 moderate, 3 high, 4 very high (the allogeneic protocol's SLEDAI > 20).
 After therapy the state follows the course's remission and relapse days.

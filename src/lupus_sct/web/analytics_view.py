@@ -1,32 +1,16 @@
 """Template contexts of the cohort dashboard and the evidence explorer: formatted text and SVG.
 
-The survival and incidence charts are the programme report's own (``report_rendering``), with a
-``<title>`` and ``<desc>`` added so a screen reader announces what each chart shows; the forest plot
-is :func:`lupus_sct.rendering.forest_plot.render_forest_plot`.
+The charts are drawn by :mod:`lupus_sct.rendering.page_charts`; here the numbers are only shaped
+for the templates.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from html import escape
 from typing import Any
 
-from markupsafe import Markup
-
-from lupus_sct.analytics.programme_indicators import ProgrammeIndicators, RateAt, TransplantRow
 from lupus_sct.domain.evidence.studies import MEMORY_CAUTION, EvidenceRow
-from lupus_sct.rendering.forest_plot import render_forest_plot
-from lupus_sct.rendering.programme_report import (
-    CURVE_TICKS_DAYS,
-    incidence_chart,
-    interval,
-    landmark_rows,
-    percent,
-    rate_row,
-    survival_chart,
-    years,
-)
+from lupus_sct.rendering.page_charts import dashboard_charts, evidence_forest_plot
+from lupus_sct.rendering.programme_report import interval, landmark_rows, percent, rate_row, years
 from lupus_sct.services.evidence.explorer import (
     EXPLORER_MODEL,
     THERAPY_GROUPS,
@@ -34,52 +18,6 @@ from lupus_sct.services.evidence.explorer import (
 )
 from lupus_sct.services.evidence.studies import EvidencePool
 from lupus_sct.services.views.dashboard import CohortDashboard
-
-
-def titled_svg(svg: str, ident: str, title: str, desc: str) -> Markup:
-    """``svg`` with an accessible name and description (SVG-AAM: ``<title>``, ``<desc>``)."""
-    head, _, rest = svg.partition(">")
-    labelled = (
-        f'{head} aria-labelledby="{ident}-title {ident}-desc">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>{rest}'
-    )
-    return Markup(labelled)  # noqa: S704 - SVG built by report_charts from numbers, text escaped
-
-
-def _read(label: str, rates: tuple[RateAt, ...]) -> str:
-    known = [r for r in rates if not math.isnan(r.estimate)]
-    if not known:
-        return f"{label}: not estimated yet"
-    return "; ".join(
-        f"{label} at {years(r.day)} {percent(r.estimate)} "
-        f"(CI {interval(r.ci_lower, r.ci_upper)}, {r.n_risk} at risk)"
-        for r in known
-    )
-
-
-def _charts(indicators: ProgrammeIndicators, rows: Sequence[TransplantRow]) -> dict[str, Markup]:
-    longest = max(r.follow_up_days for r in rows)
-    end = float(next((t for t in CURVE_TICKS_DAYS if t >= longest), CURVE_TICKS_DAYS[-1]))
-    nrm = ", ".join(f"day {r.day} {percent(r.estimate)}" for r in indicators.trm)
-    n = f"{indicators.n} patients"
-    return {
-        "survival": titled_svg(
-            str(survival_chart(indicators, end)),
-            "survival-chart",
-            "Overall and progression-free survival since day 0 (Kaplan-Meier, 95% band)",
-            f"{n}. {_read('Overall survival', indicators.os_at)}. "
-            f"{_read('Progression-free survival', indicators.pfs_at)}. "
-            "Numbers at risk are listed under the axis.",
-        ),
-        "incidence": titled_svg(
-            str(incidence_chart(indicators, rows, end)),
-            "incidence-chart",
-            "Cumulative incidence of relapse and of non-relapse mortality (competing risks)",
-            f"{n}. {_read('Relapse or progression', indicators.relapse_at)}. "
-            f"Non-relapse mortality: {nrm}. Numbers at risk are listed under the axis.",
-        ),
-    }
 
 
 def dashboard_context(dashboard: CohortDashboard) -> dict[str, Any]:
@@ -100,7 +38,7 @@ def dashboard_context(dashboard: CohortDashboard) -> dict[str, Any]:
         "rates": landmark_rows(dashboard.response) if dashboard.response else [],
     }
     if indicators is not None:
-        charts = _charts(indicators, dashboard.rows)
+        charts = dashboard_charts(indicators, dashboard.rows)
         context["indicators"] = {
             "conf": f"{100.0 * indicators.overall_survival.conf_level:g}%",
             "survival_chart": charts["survival"],
@@ -153,14 +91,6 @@ def _pool_view(pool: EvidencePool, choice_label: str) -> dict[str, Any]:
     estimate = natural.estimate if natural else result.estimate
     lower = natural.ci_lower if natural else result.ci_lower
     upper = natural.ci_upper if natural else result.ci_upper
-    labels = [f"{r.study_id} ({r.first_author} {r.year})" for r in pool.rows]
-    forest = render_forest_plot(
-        pool.effects,
-        result,
-        labels,
-        cautions=[r.needs_caution for r in pool.rows],
-        title=f"Forest plot: {choice_label}",
-    )
     pi = ""
     if natural and natural.pi_lower is not None and natural.pi_upper is not None:
         pi = interval(natural.pi_lower, natural.pi_upper)
@@ -176,7 +106,7 @@ def _pool_view(pool: EvidencePool, choice_label: str) -> dict[str, Any]:
         "tau2": f"{result.tau2:.3f}",
         "excluded": [{"study": e.row.study_id, "reason": e.reason} for e in pool.excluded],
         "cautions": pool.cautions,
-        "forest": Markup(forest),  # noqa: S704 - SVG built from numbers by forest_plot, escaped
+        "forest": evidence_forest_plot(pool, f"Forest plot: {choice_label}"),
     }
 
 

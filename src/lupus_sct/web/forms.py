@@ -11,8 +11,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from lupus_sct.api.context import check_csrf, resolve_principal, session_secret
 from lupus_sct.domain.access.permissions import Principal, Scope
+from lupus_sct.http.context import check_csrf, resolve_principal, session_secret
 from lupus_sct.services.accounts.sign_in import csrf_token
 
 HERE = Path(__file__).parent

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from lupus_sct import __version__
-from lupus_sct.api.context import SESSION_COOKIE, platform_of, resolve_principal, session_secret
 from lupus_sct.bootstrap import Platform
 from lupus_sct.domain.access.sign_in import SESSION_LIFETIME
 from lupus_sct.domain.records.people import Role
+from lupus_sct.http.context import SESSION_COOKIE, platform_of, resolve_principal, session_secret
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.web import pages_account, pages_analytics, pages_clinic, pages_courses
 from lupus_sct.web.forms import (

@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from lupus_sct.api.context import SESSION_COOKIE, platform_of, resolve_principal
 from lupus_sct.domain.access.permissions import ROLE_SCOPES, Principal, Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.http.context import SESSION_COOKIE, platform_of, resolve_principal
 from lupus_sct.services.accounts import security
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.accounts.totp_rfc6238 import provisioning_uri

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from lupus_sct.analytics.meta_analysis import Measure
-from lupus_sct.api.context import platform_of, resolve_principal
 from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.http.context import platform_of, resolve_principal
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.errors import NotFoundError, ServiceError
 from lupus_sct.services.evidence import studies as evidence
@@ -22,7 +22,7 @@ from lupus_sct.web.analytics_view import dashboard_context, evidence_context
 from lupus_sct.web.forms import ForbiddenPageError, SignInNeededError, page_user, render
 
 router = APIRouter(include_in_schema=False)
-DEFAULT_PERIOD_YEARS = 5  # the report's curves run to 5 years (report_rendering ticks)
+DEFAULT_PERIOD_YEARS = 5  # the report's curves run to 5 years (rendering.programme_report ticks)
 
 
 def _date(field: str, text: str, default: date) -> date:

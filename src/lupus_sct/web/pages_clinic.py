@@ -7,7 +7,6 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lupus_sct.api.context import platform_of, protocols_of
 from lupus_sct.domain.access.permissions import Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
 from lupus_sct.domain.instruments.lupus.sledai_2k import SLEDAI_2K_WEIGHTS, SledaiDescriptor
@@ -15,7 +14,9 @@ from lupus_sct.domain.missing import Missing
 from lupus_sct.domain.pathway.course import CourseKind
 from lupus_sct.domain.records.assessment import Assessment
 from lupus_sct.domain.records.people import Sex
+from lupus_sct.http.context import platform_of, protocols_of
 from lupus_sct.rendering.timeline import timeline_svg
+from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.clinic import clinical_records, patients, pseudonym_namespace
 from lupus_sct.services.clinic.patients import new_id
@@ -96,7 +97,7 @@ def create_patient(request: Request, form: Form) -> Response:
     family_name, given_name = form.get("family_name"), form.get("given_name")
     hospital_number, pseudonym = form.get("hospital_number"), form.get("pseudonym")
     platform = platform_of(request)
-    wants_identity = user.may(Scope.IDENTITY) and family_name.strip()
+    wants_identity = bool(family_name.strip())  # the use case refuses it without the scope
     try:
         identity = (
             patients.IdentityDetails(
@@ -121,6 +122,8 @@ def create_patient(request: Request, form: Form) -> Response:
             ),
             commit=True,
         )
+    except auth.PermissionDeniedError as exc:
+        return _new_patient_form(request, str(exc), 403)
     except (DomainError, ServiceError, ValueError) as exc:
         return _new_patient_form(request, str(exc), 422)
     return RedirectResponse(f"/patients/{patient.id}", status_code=303)
@@ -138,9 +141,7 @@ def patient_page(request: Request, patient_id: str) -> HTMLResponse:
     user = page_user(request)
     platform = platform_of(request)
     today = platform.clock.now().date()
-    summary = clinic_views.patient_summary(
-        platform.uow(), user, patient_id, as_of=today, with_identity=user.may(Scope.IDENTITY)
-    )
+    summary = clinic_views.patient_summary(platform.uow(), user, patient_id, as_of=today)
     visits = summary.disease_course.visits
     return render(
         request,

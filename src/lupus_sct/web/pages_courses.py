@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lupus_sct.api.context import platform_of
 from lupus_sct.domain.access.permissions import Scope
 from lupus_sct.domain.errors import DomainError, InvalidValueError
 from lupus_sct.domain.missing import Missing
@@ -23,6 +22,7 @@ from lupus_sct.domain.pathway.course import (
     day_number,
 )
 from lupus_sct.domain.pathway.phases import CoursePhase
+from lupus_sct.http.context import platform_of
 from lupus_sct.services.clinic import access as clinic_access
 from lupus_sct.services.clinic import courses, pathway
 from lupus_sct.services.errors import ServiceError

@@ -25,8 +25,9 @@ from lupus_sct.interop.fhir import (
     import_bundle,
 )
 from lupus_sct.interop.fhir.bulk_import import BundleResult, import_bundles
-from lupus_sct.interop.fhir.staged_writes import StagedUnitOfWork
 from lupus_sct.services.audit.chain import verify_chain
+from lupus_sct.services.exports.stored_records import read_patient_records
+from lupus_sct.services.imports.staged_writes import StagedUnitOfWork
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
@@ -50,7 +51,9 @@ def _state(factory: Factory) -> str:
     """
     with factory() as uow:
         exports = [
-            bundle_json(export_patient_bundle(uow, p.id, include_identity=True))
+            bundle_json(
+                export_patient_bundle(read_patient_records(uow, p.id, include_identity=True))
+            )
             for p in uow.patients.find()
         ]
         entries = list(uow.audit.entries())

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
 from lupus_sct.services.audit.chain import verify_chain
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.store.sql import SqlUnitOfWork
 from support import seed_centre
 from unit.interop.fhir_synthetic import exported_bundles
@@ -133,7 +134,9 @@ def test_a_folder_import_killed_with_sigkill_leaves_only_whole_bundles(
         stored = [p.id for p in uow.patients.find()]
         assert 0 < len(stored) < len(files), "the kill did not land mid-import"
         for patient_id in stored:
-            exported = json.loads(bundle_json(export_patient_bundle(uow, patient_id)))
+            exported = json.loads(
+                bundle_json(export_patient_bundle(read_patient_records(uow, patient_id)))
+            )
             assert _resources(exported) == _resources(json.loads(files[patient_id]))
         others = set(files) - set(stored)
         audited = {e.entity_id for e in uow.audit.entries()}

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from lupus_sct.cli.interop import export_app, import_app
 from lupus_sct.cli.platform import EXIT_INVALID_INPUT, CliError
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.store import database
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from lupus_sct.store.sql import SqlUnitOfWork
@@ -40,7 +41,7 @@ def bundle_file(tmp_path: Path) -> tuple[Path, str]:
         patient = seed_full_record(uow)
         uow.commit()
     with MemoryUnitOfWork(source) as uow:
-        text = bundle_json(export_patient_bundle(uow, patient.id))
+        text = bundle_json(export_patient_bundle(read_patient_records(uow, patient.id)))
     path = tmp_path / "bundle.json"
     path.write_text(text, encoding="utf-8")
     return path, patient.id
@@ -125,7 +126,9 @@ def _more_bundles(folder: Path, count: int) -> list[Path]:
     with MemoryUnitOfWork(source) as uow:
         for index, patient_id in enumerate(ids):
             paths.append(folder / f"{index:02d}.json")
-            paths[-1].write_text(bundle_json(export_patient_bundle(uow, patient_id)), "utf-8")
+            paths[-1].write_text(
+                bundle_json(export_patient_bundle(read_patient_records(uow, patient_id))), "utf-8"
+            )
     return paths
 
 

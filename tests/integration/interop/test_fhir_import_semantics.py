@@ -24,6 +24,7 @@ from lupus_sct.interop.fhir import systems as s
 from lupus_sct.services.audit.chain import AuditAction
 from lupus_sct.services.clinic.record_updates import correct_lab
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
@@ -40,7 +41,7 @@ def bundle() -> dict[str, Any]:
         patient = seed_full_record(uow)
         uow.commit()
     with MemoryUnitOfWork(database) as uow:
-        return json.loads(bundle_json(export_patient_bundle(uow, patient.id)))
+        return json.loads(bundle_json(export_patient_bundle(read_patient_records(uow, patient.id))))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from lupus_sct.domain.records.people import Patient
 from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bundle, import_bundle
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
@@ -30,7 +31,9 @@ def _source() -> tuple[MemoryDatabase, Patient]:
 def _export(uow: UnitOfWork, patient_id: str, *, include_identity: bool) -> str:
     with uow:
         return bundle_json(
-            export_patient_bundle(uow, patient_id, include_identity=include_identity)
+            export_patient_bundle(
+                read_patient_records(uow, patient_id, include_identity=include_identity)
+            )
         )
 
 

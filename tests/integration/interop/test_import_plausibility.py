@@ -16,6 +16,7 @@ from typing import Any
 
 from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bundle, import_bundle
 from lupus_sct.interop.table_import import mapping_from_dict, parse_rows, read_table
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.imports.table_import import TableImportReport, import_rows
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
@@ -87,7 +88,9 @@ def test_a_fhir_prednisone_dose_of_a_trillion_mg_is_refused(uow_factory: UowFact
         patient = seed_full_record(uow)
         uow.commit()
     with uow_factory() as uow:
-        bundle = json.loads(bundle_json(export_patient_bundle(uow, patient.id)))
+        bundle = json.loads(
+            bundle_json(export_patient_bundle(read_patient_records(uow, patient.id)))
+        )
     statement = next(  # seed_full_record's prednisone 10 mg daily (RxCUI 8640)
         e["resource"]
         for e in bundle["entry"]

@@ -1,7 +1,9 @@
-"""One contract for every store: the in-memory fake, SQLite and PostgreSQL.
+"""One contract for every unit of work: the in-memory fake, SQLite, PostgreSQL, and the staged one.
 
-The same tests run against each backend (the ``backend`` fixture): create, read, update, a stale
-update refused, and a failure mid-transaction leaving nothing half-written.
+The same tests run against each (the ``each_uow_factory`` fixture: every store, and the staged
+unit of work of a FHIR import over every store): create, read, update, a stale update refused,
+and a failure mid-transaction leaving nothing half-written. Where the staged one differs (when
+the store's own refusals come), test_staged_unit_of_work.py says so.
 """
 
 from __future__ import annotations
@@ -38,11 +40,11 @@ from support import ACTOR, NOW, seed_centre, seed_course, seed_patient
 UowFactory = Callable[[], UnitOfWork]
 
 
-def test_a_created_patient_reads_back_equal_at_version_1(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_a_created_patient_reads_back_equal_at_version_1(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow:
         created = seed_patient(uow)
         uow.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         read = uow.patients.get(created.id)
         identity = uow.identities.get(created.id)
     assert read == created
@@ -51,17 +53,17 @@ def test_a_created_patient_reads_back_equal_at_version_1(uow_factory: UowFactory
 
 
 def test_an_update_bumps_the_version_and_is_audited_with_before_and_after(
-    uow_factory: UowFactory,
+    each_uow_factory: UowFactory,
 ) -> None:
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         created = seed_patient(uow)
         uow.commit()
     corrected = dataclasses.replace(created, birth_date=date(1990, 4, 21))
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         stored = patients.correct_patient(uow, corrected, reason="typo in day", by=ACTOR, now=NOW)
         uow.commit()
     assert stored.version == 2
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         assert uow.patients.get(created.id).birth_date == date(1990, 4, 21)
         last = list(uow.audit.entries())[-1]
     assert last.action is AuditAction.UPDATE
@@ -73,18 +75,18 @@ def test_an_update_bumps_the_version_and_is_audited_with_before_and_after(
     assert last.actor == ACTOR
 
 
-def test_a_stale_update_is_refused_and_the_newer_value_kept(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_a_stale_update_is_refused_and_the_newer_value_kept(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow:
         created = seed_patient(uow)
         uow.commit()
     first = dataclasses.replace(created, birth_date=date(1991, 1, 1))
     second = dataclasses.replace(created, birth_date=date(1992, 2, 2))  # read at version 1 too
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         patients.correct_patient(uow, first, reason="first", by=ACTOR, now=NOW)
         uow.commit()
-    with uow_factory() as uow, pytest.raises(StaleWriteError, match="changed by someone else"):
+    with each_uow_factory() as uow, pytest.raises(StaleWriteError, match="changed by someone else"):
         patients.correct_patient(uow, second, reason="second", by=ACTOR, now=NOW)
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         assert uow.patients.get(created.id).birth_date == date(1991, 1, 1)
 
 
@@ -100,50 +102,52 @@ def _enrol_then_make_a_stale_write(uow: UnitOfWork, centre_id: str, stale: Patie
     uow.commit()
 
 
-def test_a_failure_mid_transaction_leaves_nothing_half_written(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_a_failure_mid_transaction_leaves_nothing_half_written(
+    each_uow_factory: UowFactory,
+) -> None:
+    with each_uow_factory() as uow:
         centre = seed_centre(uow)
         existing = seed_patient(uow, centre)
         uow.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         patients.correct_patient(
             uow, dataclasses.replace(existing, sex=Sex.MALE), reason="r", by=ACTOR, now=NOW
         )
         uow.commit()
-    with uow_factory() as uow, pytest.raises(InvalidValueError, match="cause of death"):
+    with each_uow_factory() as uow, pytest.raises(InvalidValueError, match="cause of death"):
         _enrol_then_record_a_death_without_cause(uow, centre.id)
-    with uow_factory() as uow, pytest.raises(StaleWriteError):
+    with each_uow_factory() as uow, pytest.raises(StaleWriteError):
         _enrol_then_make_a_stale_write(uow, centre.id, existing)  # existing is at version 1
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         assert [p.id for p in uow.patients.find()] == [existing.id]
         assert [i.patient_id for i in uow.identities.find()] == [existing.id]
         entities = [e.entity for e in uow.audit.entries()]
     assert entities == ["centre", "patient", "patient_identity", "patient"]
 
 
-def test_leaving_the_block_without_commit_discards_the_writes(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_leaving_the_block_without_commit_discards_the_writes(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow:
         seed_centre(uow)
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         assert uow.centres.find() == []
         assert list(uow.audit.entries()) == []
 
 
-def test_reading_an_unknown_id_names_the_entity(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow, pytest.raises(NotFoundError, match="no patient with id 'nope'"):
+def test_reading_an_unknown_id_names_the_entity(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow, pytest.raises(NotFoundError, match="no patient with id 'nope'"):
         uow.patients.get("nope")
 
 
-def test_a_duplicate_centre_code_is_refused(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_a_duplicate_centre_code_is_refused(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow:
         seed_centre(uow, "NWU")
         uow.commit()
-    with uow_factory() as uow, pytest.raises(DuplicateError, match="code 'NWU'"):
+    with each_uow_factory() as uow, pytest.raises(DuplicateError, match="code 'NWU'"):
         seed_centre(uow, "NWU")
 
 
-def test_tri_state_and_nested_fields_survive_the_round_trip(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_tri_state_and_nested_fields_survive_the_round_trip(each_uow_factory: UowFactory) -> None:
+    with each_uow_factory() as uow:
         patient = seed_patient(uow)
         assessment = Assessment(
             id="a-1",
@@ -160,7 +164,7 @@ def test_tri_state_and_nested_fields_survive_the_round_trip(uow_factory: UowFact
         )
         stored = clinical_records.record_assessment(uow, assessment, by=ACTOR, now=NOW)
         uow.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         read = uow.assessments.get("a-1")
         by_missing = uow.assessments.find(pga=Missing.UNKNOWN)
     assert read == stored
@@ -171,9 +175,9 @@ def test_tri_state_and_nested_fields_survive_the_round_trip(uow_factory: UowFact
 
 
 def test_course_events_keep_their_details_and_the_infusion_fixes_day_0(
-    uow_factory: UowFactory,
+    each_uow_factory: UowFactory,
 ) -> None:
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         course = seed_course(uow, seed_patient(uow))
         courses.record_course_event(
             uow,
@@ -196,7 +200,7 @@ def test_course_events_keep_their_details_and_the_infusion_fixes_day_0(
             now=NOW,
         )
         uow.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         stored_course = uow.courses.get(course.id)
         events = uow.course_events.find(course_id=course.id)
     assert stored_course.day0 == date(2026, 2, 6)
@@ -209,8 +213,10 @@ def test_course_events_keep_their_details_and_the_infusion_fixes_day_0(
     )
 
 
-def test_every_write_is_in_the_audit_chain_and_the_chain_verifies(uow_factory: UowFactory) -> None:
-    with uow_factory() as uow:
+def test_every_write_is_in_the_audit_chain_and_the_chain_verifies(
+    each_uow_factory: UowFactory,
+) -> None:
+    with each_uow_factory() as uow:
         patient = seed_patient(uow)
         course = seed_course(uow, patient, CourseKind.MSC)
         courses.record_course_event(
@@ -223,7 +229,7 @@ def test_every_write_is_in_the_audit_chain_and_the_chain_verifies(uow_factory: U
             now=NOW,
         )
         uow.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         entries = list(uow.audit.entries())
     assert [e.entity for e in entries] == [
         "centre",
@@ -249,18 +255,18 @@ def _death(patient_id: str, detail: str) -> OutcomeEvent:
 
 
 def test_the_chain_stays_whole_when_units_of_work_interleave_their_commits(
-    uow_factory: UowFactory,
+    each_uow_factory: UowFactory,
 ) -> None:
-    first = uow_factory()
+    first = each_uow_factory()
     with first:
         centre = seed_centre(first, "AAA")
         first.commit()
-        with uow_factory() as second:
+        with each_uow_factory() as second:
             seed_centre(second, "BBB")
             second.commit()
         seed_patient(first, centre)  # must chain after BBB's entry, not after AAA's
         first.commit()
-    with uow_factory() as uow:
+    with each_uow_factory() as uow:
         entries = list(uow.audit.entries())
     assert [e.seq for e in entries] == [1, 2, 3, 4]
     assert verify_chain(entries).intact

@@ -1,6 +1,6 @@
 """A large synthetic cohort reproduces the published rates it is calibrated to.
 
-Each target is a constant of ``services.synthetic.calibration`` whose studies.csv row is named
+Each target is a constant of ``lupus_sct.synthetic.calibration`` whose studies.csv row is named
 there (and checked against the evidence store in the first test). Realised proportions must fall
 in the binomial 99.9% interval around the target (z = 3.29); rates over time are read from a
 Kaplan-Meier curve (our analytics, R-verified) within 3.29 Greenwood standard errors; medians of
@@ -115,7 +115,8 @@ def test_every_sourced_constant_equals_its_studies_csv_row() -> None:
 def test_treatment_related_mortality_at_day_100_matches_its_source(
     courses: pl.DataFrame, kind: str, target: float
 ) -> None:
-    # FARGE2010_EBMT treatment_related_mortality_100d (auto); Greco 2019, evidence.md 1a (allo)
+    # FARGE2010_EBMT treatment_related_mortality_100d (auto); Greco 2019 (allo),
+    # docs/spec/evidence.md §1a
     group = _followed(_kind(courses, kind), 101)
     died = int((_days(group, "death") <= 100).sum())
     _assert_proportion(died, group.height, target, f"{kind} 100-day mortality")
@@ -201,7 +202,7 @@ def _censored(group: pl.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]
     ("kind", "target"),
     [
         ("autologous_hsct", cal.AUTO_OS_60_MONTHS),  # ALCHI2013 overall_survival 60
-        ("allogeneic_hsct", cal.ALLO_OS_60_MONTHS),  # Greco 2019 (evidence.md 1a)
+        ("allogeneic_hsct", cal.ALLO_OS_60_MONTHS),  # Greco 2019 (docs/spec/evidence.md §1a)
         ("msc", cal.MSC_OS_60_MONTHS),  # WANG2017_EULAR overall_survival 60
     ],
 )

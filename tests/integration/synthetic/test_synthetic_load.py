@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from lupus_sct.services.audit.trail import verify_audit_trail
 from lupus_sct.services.ports import UnitOfWork
 from lupus_sct.synthetic import generate_cohort
 from lupus_sct.synthetic.loading import ensure_centres, load_patients
 from lupus_sct.synthetic.records import patient_records, synthetic_centres
+from support import NOW
 
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 PATIENTS = 12
 SEED = 4  # 12 patients with courses of several kinds
 

@@ -1,7 +1,7 @@
 """The vectorised CKD-EPI 2021 eGFR (analytics) equals the scalar domain function bit for bit.
 
 Expected values come from :func:`lupus_sct.domain.instruments.ckd_epi_2021.egfr_ckd_epi_2021`
-(instruments.md section 6, convention C6). Creatinine is drawn at and around kappa (0.7 and 0.9
+(docs/spec/instruments.md §6, convention C6). Creatinine is drawn at and around kappa (0.7 and 0.9
 mg/dL, where the equation switches branch), values such as ``3.0`` whose division by 0.9 is
 inexact, and eGFR values around the KDIGO category bounds.
 """
@@ -87,7 +87,7 @@ def test_the_category_equals_the_domain_category_at_every_bound(values: list[flo
 
 
 def test_the_cohort_check_refuses_what_the_scalar_function_refuses() -> None:
-    # instruments.md section 6: creatinine 0.1-40 mg/dL, age 18-100, sex female or male.
+    # docs/spec/instruments.md §6: creatinine 0.1-40 mg/dL, age 18-100, sex female or male.
     good = {"creatinine_mg_dl": 1.0, "age_years": 40, "sex": "female"}
     check_ckd_epi_cohort(pl.DataFrame([good]))
     with pytest.raises(OutOfValidatedRangeError, match="age_years"):

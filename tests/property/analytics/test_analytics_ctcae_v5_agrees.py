@@ -1,8 +1,8 @@
 """The vectorised CTCAE v5.0 grades (analytics) equal the scalar domain graders row by row.
 
 Expected values come from the graders of :mod:`lupus_sct.domain.instruments.transplant.ctcae_v5`
-(instruments.md
-section 8.1, decision D6, convention C1, decision D11). Values are drawn at, just below and just
+(docs/spec/instruments.md
+§8.1, decision D6, convention C1, decision D11). Values are drawn at, just below and just
 above every band limit and multiple of the ULN or baseline, including products such as
 ``1.8 / 1.2 == 1.5000000000000002`` that the 1e-9 tolerance must absorb.
 """

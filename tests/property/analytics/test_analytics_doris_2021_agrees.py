@@ -1,8 +1,9 @@
 """The vectorised DORIS 2021 remission (analytics) equals the scalar domain function row by row.
 
 Expected values come from :func:`lupus_sct.domain.instruments.lupus.doris_2021.assess_doris_2021`
-(instruments.md
-section 5.4, decisions D2, D3, D11), applied to the descriptors the scalar SLEDAI-2K counts. PGA
+(docs/spec/instruments.md
+§5.4, decision D2, decision D3, decision D11), applied to the descriptors the scalar SLEDAI-2K
+counts. PGA
 and dose are drawn at, just below and just above 0.5 and 5 mg/day, including values within the
 1e-9 tolerance.
 """

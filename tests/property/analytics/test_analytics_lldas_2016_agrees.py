@@ -1,8 +1,8 @@
 """The vectorised LLDAS (analytics) equals the scalar domain function row by row.
 
 Expected values come from :func:`lupus_sct.domain.instruments.lupus.lldas_2016.assess_lldas`
-(instruments.md
-section 5.5, decision D11), applied to the descriptors the scalar SLEDAI-2K counts. The SLEDAI-2K
+(docs/spec/instruments.md
+§5.5, decision D11), applied to the descriptors the scalar SLEDAI-2K counts. The SLEDAI-2K
 is drawn around 4, and the PGA and dose at, just below and just above 1 and 7.5 mg/day.
 """
 

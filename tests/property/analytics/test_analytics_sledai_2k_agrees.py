@@ -2,7 +2,7 @@
 
 Expected values come from the scalar
 :func:`lupus_sct.domain.instruments.lupus.sledai_2k.score_sledai_2k`, the
-reference implementation of instruments.md section 1; measurements are drawn at, just below and
+reference implementation of docs/spec/instruments.md §1; measurements are drawn at, just below and
 just above every threshold.
 """
 
@@ -139,7 +139,7 @@ def test_a_missing_descriptor_column_is_refused() -> None:
 
 
 def test_the_cohort_check_refuses_what_the_scalar_input_refuses() -> None:
-    # instruments.md section 12.3: temp_c 30-45; a descriptor listed and excluded is an error.
+    # docs/spec/instruments.md §12.3: temp_c 30-45; a descriptor listed and excluded is an error.
     base: dict[str, Any] = {d.value: False for d in SledaiDescriptor}
     with pytest.raises(OutOfValidatedRangeError, match=r"temp_c 46\.0"):
         check_sledai_cohort(cohort([{**base, "temp_c": 46.0}]))
@@ -150,7 +150,7 @@ def test_the_cohort_check_refuses_what_the_scalar_input_refuses() -> None:
 
 
 def test_a_null_listing_counts_only_when_a_measurement_derives_the_descriptor() -> None:
-    # Convention 4 (missing is not zero): an unknown listing is not read as "absent".
+    # docs/spec/instruments.md §0.4 (missing is not zero): an unknown listing is not "absent".
     base: dict[str, Any] = {d.value: False for d in SledaiDescriptor}
     rows = [{**base, "fever": None, "temp_c": 38.5}, {**base, "fever": None, "temp_c": 37.0}]
     scored = score_sledai_2k(cohort(rows))

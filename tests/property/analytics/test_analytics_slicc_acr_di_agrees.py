@@ -1,8 +1,8 @@
 """The vectorised SDI ``total`` shape (analytics) equals the scalar domain function row by row.
 
 Expected values come from :func:`lupus_sct.domain.instruments.lupus.slicc_acr_di.score_sdi_total`
-(instruments.md
-sections 2 and 12.3): ESRD replacing the other renal items, count items capped at 2 and the organ
+(docs/spec/instruments.md
+§2 and §12.3): ESRD replacing the other renal items, count items capped at 2 and the organ
 maxima. Random subsets of the item columns are left out, as absent keys are in the batch shape.
 """
 
@@ -63,7 +63,7 @@ def test_vectorised_sdi_equals_the_domain_score_on_every_row(
 
 
 def test_the_cohort_check_refuses_a_negative_count() -> None:
-    # instruments.md section 12.3: integer keys are >= 0.
+    # docs/spec/instruments.md §12.3: integer keys are >= 0.
     frame = pl.DataFrame({"np_cva_count": [1, -1]})
     with pytest.raises(InvalidValueError, match="np_cva"):
         check_sdi_cohort(frame)

@@ -16,6 +16,7 @@ from lupus_sct.interop.cibmtr_bundle import (
 from lupus_sct.interop.fhir import bundle_json
 from lupus_sct.services.clinic import clinical_records
 from lupus_sct.services.clinic.patients import new_id
+from lupus_sct.services.exports.stored_records import read_course_records
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW
 from unit.interop.fhir_synthetic import seed_full_record
@@ -31,7 +32,9 @@ def _bundle(**options: str) -> tuple[dict, str]:
         uow.commit()
     with MemoryUnitOfWork(database) as uow:
         course = uow.courses.find(patient_id=patient.id)[0]
-        text = bundle_json(cibmtr_course_bundle(uow, course.id, **options))
+        text = bundle_json(
+            cibmtr_course_bundle(read_course_records(uow, course.id), course.id, **options)
+        )
     return json.loads(text), course.id
 
 

@@ -129,7 +129,7 @@ def test_unreadable_inputs_get_one_line_errors(tmp_path: Path) -> None:
         ctgov.read_study_files(tmp_path / "empty")
 
 
-# The SLE cell-therapy trials of ../shared/docs/evidence.md section 2d shipped as fixtures.
+# The SLE cell-therapy trials of docs/spec/evidence.md §2d shipped as fixtures.
 EVIDENCE_TRIALS = {
     "NCT00017641", "NCT00271934", "NCT00278538", "NCT00230035", "NCT00325741", "NCT01539902",
     "NCT02633163", "NCT03562065", "NCT03580291", "NCT05765006", "NCT05938725", "NCT06342960",
@@ -151,7 +151,8 @@ def test_every_shipped_fixture_loads_and_is_marked_illustrative() -> None:
 
 
 def test_fixture_statuses_follow_the_evidence_dossier() -> None:
-    # evidence.md 2d: MiSLE active not recruiting; KYSA-3 and NCT06691152 recruiting; LIST withdrawn
+    # docs/spec/evidence.md §2d: MiSLE active not recruiting; KYSA-3 and NCT06691152 recruiting;
+    # LIST withdrawn
     status = {t.id: t.overall_status for t in ctgov.shipped_fixtures()}
     assert status["NCT02633163"] is RecruitmentStatus.ACTIVE_NOT_RECRUITING
     assert status["NCT06342960"] is RecruitmentStatus.RECRUITING

@@ -23,9 +23,10 @@ from lupus_sct.interop.deidentify import (
     deidentified_tables,
     write_deidentified,
 )
-from lupus_sct.interop.table_export import tidy_tables
+from lupus_sct.interop.table_export import TABLE_SOURCES, tidy_tables
 from lupus_sct.services.clinic import clinical_records, record_updates
 from lupus_sct.services.clinic.patients import new_id
+from lupus_sct.services.exports.stored_records import read_stored_records
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre
 from unit.interop.fhir_synthetic import seed_full_record
@@ -82,7 +83,7 @@ def exported(tmp_path: Path) -> dict[str, pl.DataFrame]:
         _planted(uow)
         uow.commit()
     with MemoryUnitOfWork(database) as uow:
-        tables = tidy_tables(uow)
+        tables = tidy_tables(read_stored_records(uow, TABLE_SOURCES))
         identities = uow.identities.find()
     clean = deidentified_tables(tables, identities=identities, key=KEY, as_of=NOW.date())
     write_deidentified(clean, tmp_path, "csv", min_cell=1)

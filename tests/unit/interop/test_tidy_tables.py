@@ -1,7 +1,7 @@
 """Tidy tables: keys, days since day 0 and the course in force, on synthetic records.
 
-Expected day numbers are counted on the calendar from the synthetic dates (pathway.md 4.4: day 0
-is the infusion, 15 February 2026 in ``fhir_synthetic``).
+Expected day numbers are counted on the calendar from the synthetic dates (docs/spec/pathway.md
+§4.4: day 0 is the infusion, 15 February 2026 in ``fhir_synthetic``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ import pytest
 from lupus_sct.domain.pathway.course import CourseKind
 from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.domain.records.outcomes import FollowUpTimepoint
-from lupus_sct.interop.table_export import KEY_COLUMNS, TABLES, tidy_tables, write_tables
+from lupus_sct.interop.table_export import (
+    KEY_COLUMNS,
+    TABLE_SOURCES,
+    TABLES,
+    tidy_tables,
+    write_tables,
+)
 from lupus_sct.services.clinic import clinical_records, courses
 from lupus_sct.services.clinic.patients import new_id
 from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.exports.stored_records import read_stored_records
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from support import ACTOR, NOW, seed_centre, seed_patient
 from unit.interop.fhir_synthetic import seed_full_record
@@ -46,7 +53,9 @@ def _tables(centre_code: str | None = None) -> tuple[dict[str, pl.DataFrame], st
         )
         uow.commit()
     with MemoryUnitOfWork(database) as uow:
-        return tidy_tables(uow, centre_code=centre_code), patient.id
+        return tidy_tables(
+            read_stored_records(uow, TABLE_SOURCES), centre_code=centre_code
+        ), patient.id
 
 
 def test_every_entity_has_a_table_and_every_dated_table_starts_with_the_keys() -> None:

@@ -1,5 +1,7 @@
-"""Response over time after day 0: landmark rates with exact and Wilson intervals, time in state,
-steroid-free rates and SLEDAI-2K trajectories; every result is a frozen type of our own."""
+"""Response over time after day 0: landmark rates, time in state, steroid-free rates, SLEDAI-2K.
+
+Landmark rates carry exact and Wilson intervals; every result is a frozen type of our own.
+"""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ Our interpretations, each a named constant or parameter:
   landmark visit; not met needs every such visit's flare to be determinable.
 - Steroid-free: a prednisone-equivalent dose of 0 mg/day on the day of the landmark visit.
 - Protocol remissions are named definitions: Jayne 2004 ``SLEDAI-2K <= 2`` (i.e. ``< 3``) and
-  Traynor 2002 ``SLEDAI-2K <= 5`` (its abstract; ../shared/docs/pathway.md writes "< 5"). Both
+  Traynor 2002 ``SLEDAI-2K <= 5`` (its abstract; docs/spec/pathway.md §7 writes "< 5"). Both
   papers used SLEDAI, not SLEDAI-2K.
 """
 
@@ -69,9 +69,9 @@ from lupus_sct.domain.instruments.lupus.sri_4 import (
 from lupus_sct.domain.pathway.disease_course import DiseaseCourse, VisitState
 
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month
-DEFAULT_LANDMARK_MONTHS = (3, 6, 12, 24, 36, 60)  # issue 6; pathway.md section 6 timepoints
+DEFAULT_LANDMARK_MONTHS = (3, 6, 12, 24, 36, 60)  # issue 6; docs/spec/pathway.md §6 timepoints
 DEFAULT_WINDOW_DAYS = 45  # our choice: half the 3-to-6-month gap, windows never overlap
-BASELINE_LOOKBACK_DAYS = 90  # our choice: the pre-treatment work-up of pathway.md section 2
+BASELINE_LOOKBACK_DAYS = 90  # our choice: the pre-treatment work-up of docs/spec/pathway.md §2
 RENAL_BASELINE_MIN_UPCR_G_PER_G = KDIGO_COMPLETE_UPCR_G_PER_G  # below it: already "complete"
 MAX_RENAL_MONTHS = 120.0  # ln_renal_response.MONTHS_RANGE upper bound
 

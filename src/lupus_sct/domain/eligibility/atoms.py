@@ -55,7 +55,8 @@ from lupus_sct.domain.records.workup import ValueKind
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month
 TOO_OLD = "too old"  # the evidence value of a datum older than its criterion allows
 ESR_GAP_DAYS = 14  # programme convention: DAS28 components within two weeks
-LOINC_EGFR, LOINC_CREATININE, LOINC_ESR = "98979-8", "2160-0", "4537-7"  # pathway.md 10.2
+# LOINC codes: docs/spec/pathway.md §10.2
+LOINC_EGFR, LOINC_CREATININE, LOINC_ESR = "98979-8", "2160-0", "4537-7"
 
 
 class Verdict(enum.Enum):

@@ -3,7 +3,7 @@
 References
 ----------
 Three-valued (Kleene) logic for incomplete information: Kleene SC, Introduction to
-Metamathematics, 1952, section 64. ../shared/docs/pathway.md, section 3 (thresholds).
+Metamathematics, 1952, section 64. docs/spec/pathway.md §3 (thresholds).
 
 Notes
 -----

@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/docs/pathway.md, sections 2 (candidate assessment; work-up less than 3 months old,
+docs/spec/pathway.md §2 (candidate assessment; work-up less than 3 months old,
 Greco 2024) and 3 (protocol thresholds, each with its source). The shipped protocols cite the
 source of every criterion.
 
@@ -28,8 +28,8 @@ from lupus_sct.domain.records.people import Sex
 from lupus_sct.domain.records.workup import WorkupItem
 
 DEFAULT_MAX_AGE_DAYS = 90  # Greco 2024: cardiopulmonary work-up < 3 months old at treatment
-DEFAULT_CD34_MIN_X10E6_PER_KG = 2.0  # EBMT minimum >= 2x10^6 CD34+/kg (pathway.md 4.1)
-DEFAULT_TRM_WINDOW_DAYS = 100  # registries report TRM at day 100 (pathway.md section 7)
+DEFAULT_CD34_MIN_X10E6_PER_KG = 2.0  # EBMT minimum >= 2x10^6 CD34+/kg, docs/spec/pathway.md §4.1
+DEFAULT_TRM_WINDOW_DAYS = 100  # registries report TRM at day 100 (docs/spec/pathway.md §7)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ References
 - Alexander T et al. Bone Marrow Transplant 2025 (doi:10.1038/s41409-025-02695-y), Table 2:
   referral to a centre combining haematology and disease-specialist teams.
 - CIBMTR autologous HSCT for autoimmune disease (n=339): low-volume centres had higher mortality
-  (RR 3.5-4.2); ../shared/docs/evidence.md section 1a.
+  (RR 3.5-4.2); docs/spec/evidence.md §1a.
 
 Notes
 -----

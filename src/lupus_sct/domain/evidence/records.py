@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/data/evidence/README.md (the columns and their scales) and issue 7, item 1 ("rows can
+docs/spec/evidence.md §0 (the columns and their scales) and issue 7, item 1 ("rows can
 be added and edited through the CLI and the API, with the audit trail").
 
 Notes

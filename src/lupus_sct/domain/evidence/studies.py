@@ -2,18 +2,19 @@
 
 References
 ----------
-../shared/data/evidence/README.md (columns; "Provenance conventions"; "Verify flags"; "Rows from
-memory must carry a caution"; "Overlapping cohorts") and ../shared/docs/evidence.md, section 0.
+docs/spec/evidence.md §0 ("Provenance markers"; "Columns of studies.csv"; "Verify flags and the
+memory caution"; "Overlapping cohorts"), which restates the data file's README
+(../shared/data/evidence/README.md) and the dossier's section 0.
 
 Notes
 -----
-- The provenance marker is the bracketed text at the start of ``notes``. Every marker the README
+- The provenance marker is the bracketed text at the start of ``notes``. Every marker the spec
   lists is accepted; anything else is refused, so a typo cannot silently turn a recalled number
   into a read one.
 - A memory marker (``[recall...``) inside ``definition`` marks a single recalled detail: the row
-  keeps its provenance from ``notes`` but is still shown with the caution (README, "Rows from
-  memory must carry a caution").
-- Numbers are validated on the README's scales: proportions on 0-1 in ``estimate`` only when
+  keeps its provenance from ``notes`` but is still shown with the caution
+  (docs/spec/evidence.md §0, "Verify flags and the memory caution").
+- Numbers are validated on the table's scales: proportions on 0-1 in ``estimate`` only when
   ``events``/``total`` are given; ``events`` never above ``total``; ``ci_low`` never above
   ``ci_high``.
 """
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 
 from lupus_sct.domain.errors import InvalidValueError
 
-MEMORY_CAUTION = "Not verified against the source - confirm before clinical use"  # README wording
+# The caution's wording: docs/spec/evidence.md §0, "Verify flags and the memory caution"
+MEMORY_CAUTION = "Not verified against the source - confirm before clinical use"
 
 EVIDENCE_COLUMNS = (
     "study_id",
@@ -54,7 +56,7 @@ EVIDENCE_COLUMNS = (
 
 
 class Provenance(enum.Enum):
-    """How well a number is supported (evidence.md section 0: [R], [R2], [M], [D], no data)."""
+    """How well a number is supported (docs/spec/evidence.md §0: [R], [R2], [M], [D], no data)."""
 
     READ = "read"
     SECONDARY = "secondary"
@@ -63,7 +65,7 @@ class Provenance(enum.Enum):
     NOT_RETRIEVED = "not_retrieved"
 
 
-PROVENANCE_MARKERS: Mapping[str, Provenance] = {  # README, "Provenance conventions" table
+PROVENANCE_MARKERS: Mapping[str, Provenance] = {  # docs/spec/evidence.md §0, "Provenance markers"
     "[read]": Provenance.READ,
     "[read: abstract]": Provenance.READ,
     "[read: abstract on citation-index page]": Provenance.READ,
@@ -78,8 +80,8 @@ PROVENANCE_MARKERS: Mapping[str, Provenance] = {  # README, "Provenance conventi
     "[not retrieved]": Provenance.NOT_RETRIEVED,
 }
 
-VERIFY_PHRASES = ("verify", "not verified", "from recall")  # README, "Verify flags"
-MEMORY_TAG = "[recall"  # README: the same tag may appear inside `definition`
+VERIFY_PHRASES = ("verify", "not verified", "from recall")  # docs/spec/evidence.md §0
+MEMORY_TAG = "[recall"  # may also appear inside `definition` (docs/spec/evidence.md §0)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class NestedCohort:
     study_ids: frozenset[str]
 
 
-NESTED_COHORTS: tuple[NestedCohort, ...] = (  # README, "Overlapping cohorts"
+NESTED_COHORTS: tuple[NestedCohort, ...] = (  # docs/spec/evidence.md §0, "Overlapping cohorts"
     NestedCohort(
         "Northwestern programme",
         frozenset({"TRAYNOR2000", "TRAYNOR2002", "BURT2006", "STATKUTE2005"}),
@@ -142,7 +144,7 @@ class EvidenceRow:
 
     @property
     def needs_caution(self) -> bool:
-        """Whether the row must be shown with :data:`MEMORY_CAUTION` (README rule)."""
+        """Whether the row must be shown with :data:`MEMORY_CAUTION` (docs/spec/evidence.md §0)."""
         return self.provenance is Provenance.MEMORY or self.has_recalled_detail
 
     @property

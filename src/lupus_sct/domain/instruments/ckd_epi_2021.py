@@ -10,15 +10,15 @@ guideline for the evaluation and management of chronic kidney disease. Kidney In
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, section 6, and convention C6.
+Follows docs/spec/instruments.md §6, and convention C6.
 
 eGFR = 142 x min(Scr/k, 1)^a x max(Scr/k, 1)^-1.200 x 0.9938^age x 1.012 [female], in
 mL/min/1.73 m2, with Scr the IDMS-standardised serum creatinine in mg/dL (umol/L / 88.4).
 
 - Validated input: creatinine 0.1-40 mg/dL (8.84-3536 umol/L), checked in the unit supplied;
   age 18-100 years (the platform rejects < 18: use CKiD U25 for them); sex female or male.
-- The result is unrounded; the G category is assigned on the unrounded value (C6). Laboratories
-  print whole numbers, so near a boundary their category can differ.
+- The result is unrounded; the G category is assigned on the unrounded value (convention C6).
+  Laboratories print whole numbers, so near a boundary their category can differ.
 - This is not the 2009 equation (141, race term) nor the 2021 creatinine-cystatin C equation.
 """
 
@@ -30,7 +30,7 @@ import enum
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 from lupus_sct.domain.records.people import Sex
 
-VERSION = "CKD-EPI 2021 creatinine"  # instruments.md section 0, convention 6
+VERSION = "CKD-EPI 2021 creatinine"  # docs/spec/instruments.md §0.6
 CKD_EPI_2021_CONSTANT = 142.0  # Inker 2021, Table 2 (creatinine equation)
 CKD_EPI_2021_KAPPA_FEMALE = 0.7  # Inker 2021, Table 2
 CKD_EPI_2021_KAPPA_MALE = 0.9  # Inker 2021, Table 2
@@ -39,10 +39,10 @@ CKD_EPI_2021_ALPHA_MALE = -0.302  # Inker 2021, Table 2
 CKD_EPI_2021_HIGH_EXPONENT = -1.200  # Inker 2021, Table 2: max(Scr/k, 1)^-1.200
 CKD_EPI_2021_AGE_BASE = 0.9938  # Inker 2021, Table 2: 0.9938^age
 CKD_EPI_2021_FEMALE_FACTOR = 1.012  # Inker 2021, Table 2
-UMOL_PER_L_PER_MG_DL = 88.4  # instruments.md section 0, convention 1 (creatinine)
-CREATININE_RANGE_MG_DL = (0.1, 40.0)  # instruments.md section 12.3
-CREATININE_RANGE_UMOL_L = (8.84, 3536.0)  # instruments.md section 12.3 (0.1-40 mg/dL x 88.4)
-AGE_RANGE_YEARS = (18, 100)  # Inker 2021 adults; instruments.md section 6 (kidney.epi: >100 NA)
+UMOL_PER_L_PER_MG_DL = 88.4  # docs/spec/instruments.md §0.1 (creatinine)
+CREATININE_RANGE_MG_DL = (0.1, 40.0)  # docs/spec/instruments.md §12.3
+CREATININE_RANGE_UMOL_L = (8.84, 3536.0)  # docs/spec/instruments.md §12.3 (0.1-40 mg/dL x 88.4)
+AGE_RANGE_YEARS = (18, 100)  # Inker 2021 adults; docs/spec/instruments.md §6 (kidney.epi: >100 NA)
 G1_MIN = 90.0  # KDIGO 2012: G1 >= 90
 G2_MIN = 60.0  # KDIGO 2012: G2 60 to < 90
 G3A_MIN = 45.0  # KDIGO 2012: G3a 45 to < 60

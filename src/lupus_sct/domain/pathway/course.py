@@ -2,8 +2,9 @@
 
 References
 ----------
-../shared/docs/pathway.md: sections 4 (autologous HSCT), 5 (allogeneic), 8 (MSC), 9 (CAR-T);
-section 4.4 (day numbering: day 0 is the infusion date, earlier days are negative, no "-0").
+docs/spec/pathway.md §4, §5, §8 and §9 (autologous HSCT, allogeneic, MSC, CAR-T) and
+docs/spec/pathway.md §4.4 (day numbering: day 0 is the infusion date, earlier days are negative,
+no "-0").
 CIBMTR form 2006 (product analysis at infusion: TNC, CD34+, viability).
 
 Notes
@@ -82,16 +83,16 @@ ALLOWED_EVENTS: dict[CourseKind, frozenset[EventKind]] = {
     CourseKind.MSC: _COMMON | {EventKind.INFUSION},
     CourseKind.CAR_T: _COMMON
     | {EventKind.APHERESIS, EventKind.GRAFT_PROCESSING, EventKind.CONDITIONING, EventKind.INFUSION},
-}  # pathway.md sections 1, 5, 8 (MSC: no conditioning) and 9 (CAR-T: lymphodepletion)
+}  # docs/spec/pathway.md §1, §5, §8 (MSC: no conditioning) and §9 (CAR-T: lymphodepletion)
 REPEATABLE_EVENTS: dict[CourseKind, frozenset[EventKind]] = {
     kind: frozenset({EventKind.APHERESIS, EventKind.ENGRAFTMENT})
     | ({EventKind.INFUSION} if kind is CourseKind.MSC else set())
     for kind in CourseKind
-}  # apheresis repeats daily until target (pathway.md 4.1); MSC may be given more than once (8)
+}  # docs/spec/pathway.md §4.1: daily apheresis until the target; §8: MSC may be given again
 
 
 class MscSource(enum.Enum):
-    """Tissue of origin of mesenchymal stromal cells (pathway.md section 8)."""
+    """Tissue of origin of mesenchymal stromal cells (docs/spec/pathway.md §8)."""
 
     BONE_MARROW = "bone_marrow"
     ADIPOSE = "adipose"
@@ -99,7 +100,7 @@ class MscSource(enum.Enum):
 
 
 class EngraftmentLineage(enum.Enum):
-    """Recovery milestones reported to CIBMTR (pathway.md section 4.6)."""
+    """Recovery milestones reported to CIBMTR (docs/spec/pathway.md §4.6)."""
 
     NEUTROPHIL_0_5 = "neutrophil_0_5"
     PLATELET_20 = "platelet_20"
@@ -159,7 +160,7 @@ class Consent:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Mobilisation:
-    """Mobilisation regimen, e.g. Cy 2 g/m2 + G-CSF 10 ug/kg/day (pathway.md 4.1)."""
+    """Mobilisation regimen, e.g. Cy 2 g/m2 + G-CSF 10 ug/kg/day, docs/spec/pathway.md §4.1."""
 
     agents: tuple[AgentDose, ...]
     peak_cd34_per_ul: float | Missing = NOT_EVALUATED
@@ -310,7 +311,7 @@ class CourseEvent:
 def day_number(day0: date, on: date) -> int:
     """Day relative to day 0: negative before, 0 on the infusion day, positive after.
 
-    A whole number of calendar days (pathway.md section 4.4); there is no day "-0".
+    A whole number of calendar days (docs/spec/pathway.md §4.4); there is no day "-0".
     """
     return (on - day0).days
 

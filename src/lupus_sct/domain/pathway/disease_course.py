@@ -7,16 +7,16 @@ the time to the first flare after day 0, and the day from which the patient is s
 
 References
 ----------
-Instruments: ../shared/docs/instruments.md, sections 1 (SLEDAI-2K, SFI), 2 (SDI), 5.4 (DORIS),
-5.5 (LLDAS). Time in state: Franklyn K et al. Ann Rheum Dis 2016;75:1615-21 (time in LLDAS as a
+Instruments: docs/spec/instruments.md §1 (SLEDAI-2K, SFI), §2 (SDI), §5.4 (DORIS) and §5.5
+(LLDAS). Time in state: Franklyn K et al. Ann Rheum Dis 2016;75:1615-21 (time in LLDAS as a
 share of observed time); Petri M et al. Arthritis Rheumatol 2018 (LLDAS duration).
 
 Notes
 -----
 - Laboratory values within a visit's SLEDAI window (visit date minus ``sledai_window_days`` to the
-  visit date, inclusive) add the descriptors they meet (instruments.md section 1, last column),
-  using the worst value in the window, unless the clinician listed the descriptor as not
-  attributable to SLE.
+  visit date, inclusive) add the descriptors they meet (docs/spec/instruments.md §1, derivable
+  descriptors), using the worst value in the window, unless the clinician listed the descriptor as
+  not attributable to SLE.
 - A state that needs an input recorded as "not evaluated" or "unknown" is ``None``: it is never
   guessed. LLDAS criterion 2 needs the previous visit, so the first visit's LLDAS is ``None``.
 - SFI operationalisation (ADR 0002): a descriptor present now and absent at the previous visit is

@@ -3,8 +3,8 @@
 References
 ----------
 SELENA Flare Index: Petri M, Buyon J, Kim M. Lupus 1999;8:685-91; operational rules in
-../shared/docs/instruments.md, section 1. Derivable SLEDAI-2K descriptors: instruments.md
-section 1, last column of the descriptor table.
+docs/spec/instruments.md §1. Derivable SLEDAI-2K descriptors: docs/spec/instruments.md
+§1, last column of the descriptor table.
 
 Notes
 -----

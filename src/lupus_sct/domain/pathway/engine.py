@@ -2,17 +2,17 @@
 
 References
 ----------
-../shared/docs/pathway.md: section 4 (autologous HSCT: mobilisation, apheresis, conditioning,
-infusion on day 0, aplasia, engraftment, discharge), 4.4 (day numbering), 4.6 (primary graft
-failure at day +30, CIBMTR; Kharfan-Dabaja MA et al. Transplant Cell Ther 2021;27:642-9,
-doi:10.1016/j.jtct.2021.04.007), 4.7 (discharge around day +12), 5 (allogeneic: no mobilisation
-or collection from the patient), 8 (MSC: no conditioning, one or more infusions) and 9 (CAR-T:
-apheresis, manufacturing, lymphodepletion, infusion, CRS/ICANS monitoring).
+docs/spec/pathway.md §4, §4.4, §4.6, §4.7, §5, §8 and §9: §4 autologous HSCT (mobilisation,
+apheresis, conditioning, infusion on day 0, aplasia, engraftment, discharge); §4.4 day numbering;
+§4.6 primary graft failure at day +30 (CIBMTR; Kharfan-Dabaja MA et al. Transplant Cell Ther
+2021;27:642-9, doi:10.1016/j.jtct.2021.04.007); §4.7 discharge around day +12; §5 allogeneic (no
+mobilisation or collection from the patient); §8 MSC (no conditioning, one or more infusions);
+§9 CAR-T (apheresis, manufacturing, lymphodepletion, infusion, CRS/ICANS monitoring).
 
 Notes
 -----
 - Each kind's regular phases form one line; a course moves one step at a time. An MSC course may
-  go from follow-up back to infusion for a repeat infusion (pathway.md section 8: Wang 2014 gave
+  go from follow-up back to infusion for a repeat infusion (docs/spec/pathway.md §8: Wang 2014 gave
   days 0 and 7; Chinese RCTs up to 5 infusions). Day 0 stays the first infusion.
 - Any phase that is not final may end early in ``withdrawn`` or ``died``; ``not_eligible`` is
   reachable only from referral and evaluation. The three early ends are final.
@@ -56,7 +56,7 @@ PHASE_SEQUENCES: dict[CourseKind, tuple[CoursePhase, ...]] = {
         P.ENGRAFTED,
         P.DISCHARGED,
         P.FOLLOW_UP,
-    ),  # pathway.md section 4
+    ),  # docs/spec/pathway.md §4
     CourseKind.ALLOGENEIC_HSCT: (
         *_PRE_TREATMENT,
         P.CONDITIONING,
@@ -65,8 +65,8 @@ PHASE_SEQUENCES: dict[CourseKind, tuple[CoursePhase, ...]] = {
         P.ENGRAFTED,
         P.DISCHARGED,
         P.FOLLOW_UP,
-    ),  # pathway.md section 5: the graft comes from a donor
-    CourseKind.MSC: (*_PRE_TREATMENT, P.INFUSION, P.FOLLOW_UP),  # pathway.md section 8
+    ),  # docs/spec/pathway.md §5: the graft comes from a donor
+    CourseKind.MSC: (*_PRE_TREATMENT, P.INFUSION, P.FOLLOW_UP),  # docs/spec/pathway.md §8
     CourseKind.CAR_T: (
         *_PRE_TREATMENT,
         P.APHERESIS,
@@ -76,7 +76,7 @@ PHASE_SEQUENCES: dict[CourseKind, tuple[CoursePhase, ...]] = {
         P.CRS_ICANS_MONITORING,
         P.DISCHARGED,
         P.FOLLOW_UP,
-    ),  # pathway.md section 9
+    ),  # docs/spec/pathway.md §9
 }
 EARLY_ENDS = frozenset({P.NOT_ELIGIBLE, P.WITHDRAWN, P.DIED})
 FINAL_PHASES = EARLY_ENDS
@@ -84,29 +84,29 @@ NOT_ELIGIBLE_FROM = frozenset({P.REFERRAL, P.EVALUATION})  # an eligibility verd
 REPEATS: dict[CourseKind, frozenset[tuple[CoursePhase, CoursePhase]]] = {
     kind: frozenset({(P.FOLLOW_UP, P.INFUSION)}) if kind is CourseKind.MSC else frozenset()
     for kind in CourseKind
-}  # pathway.md section 8: one or more MSC infusions
+}  # docs/spec/pathway.md §8: one or more MSC infusions
 _FROM_DAY0 = frozenset(
     {P.INFUSION, P.APLASIA, P.ENGRAFTED, P.CRS_ICANS_MONITORING, P.DISCHARGED, P.FOLLOW_UP}
-)  # pathway.md section 4.4: these phases are on day 0 or later
+)  # docs/spec/pathway.md §4.4: these phases are on day 0 or later
 
 # Expected maximum days in a phase (exceeding it raises a worklist alert).
 REFERRAL_MAX_DAYS = 30  # (general practice) referral triaged within a month
-EVALUATION_MAX_DAYS = 60  # (general practice) candidate work-up of pathway.md section 2
+EVALUATION_MAX_DAYS = 60  # (general practice) candidate work-up of docs/spec/pathway.md §2
 ELIGIBLE_MAX_DAYS = 30  # (general practice) consent discussion after the MDT verdict
 CONSENTED_MAX_DAYS = 60  # (general practice) consent to start of mobilisation or apheresis
-MOBILISATION_MAX_DAYS = 14  # pathway.md 4.1: apheresis ~10 days after Cy (general practice)
-COLLECTION_MAX_DAYS = 7  # pathway.md 4.1: apheresis repeated daily until target (general practice)
-CONDITIONING_MAX_DAYS = 7  # pathway.md 4.3: Cy x4 days, ATG x5 (Chinese series) before day 0
-APHERESIS_MAX_DAYS = 3  # pathway.md section 9: one non-mobilised leukapheresis (general practice)
-MANUFACTURING_MAX_DAYS = 28  # pathway.md section 9: "manufacture takes weeks" (general practice)
-LYMPHODEPLETION_MAX_DAYS = 7  # pathway.md section 9: Flu/Cy days -5 to -3, +48 h if febrile
-INFUSION_MAX_DAYS = 2  # pathway.md 4.4: infusion is day 0; the next phase starts day 0 or +1
+MOBILISATION_MAX_DAYS = 14  # docs/spec/pathway.md §4.1: apheresis ~10 days after Cy (gen. practice)
+COLLECTION_MAX_DAYS = 7  # docs/spec/pathway.md §4.1: daily apheresis to the target (gen. practice)
+CONDITIONING_MAX_DAYS = 7  # docs/spec/pathway.md §4.3: Cy x4 days, ATG x5 (Chinese series), day <0
+APHERESIS_MAX_DAYS = 3  # docs/spec/pathway.md §9.1: one non-mobilised leukapheresis (gen. practice)
+MANUFACTURING_MAX_DAYS = 28  # docs/spec/pathway.md §9.2: manufacture takes weeks (general practice)
+LYMPHODEPLETION_MAX_DAYS = 7  # docs/spec/pathway.md §9.3: Flu/Cy days -5 to -3, +48 h if febrile
+INFUSION_MAX_DAYS = 2  # docs/spec/pathway.md §4.4: infusion is day 0; next phase on day 0 or +1
 APLASIA_MAX_DAYS = (
-    30  # pathway.md 4.6: primary graft failure if ANC not reached by day +30 (CIBMTR)
+    30  # docs/spec/pathway.md §4.6: primary graft failure if ANC not reached by day +30 (CIBMTR)
 )
-ENGRAFTED_MAX_DAYS = 7  # pathway.md 4.7: discharge at engraftment, 27% delayed ~3 days
-CRS_ICANS_MONITORING_MAX_DAYS = 28  # pathway.md 9.5: CRS onset days 5-11; 4 weeks near the centre
-DISCHARGED_MAX_DAYS = 30  # (general practice) first follow-up visit due at day +30 (pathway.md 6)
+ENGRAFTED_MAX_DAYS = 7  # docs/spec/pathway.md §4.7: discharge at engraftment, 27% delayed ~3 days
+CRS_ICANS_MONITORING_MAX_DAYS = 28  # docs/spec/pathway.md §9.5: CRS onset days 5-11; 4 weeks nearby
+DISCHARGED_MAX_DAYS = 30  # (general practice) first follow-up at day +30, docs/spec/pathway.md §6
 
 DEFAULT_MAX_PHASE_DAYS: Mapping[CoursePhase, int] = MappingProxyType(
     {
@@ -133,17 +133,21 @@ MAX_PHASE_DAYS_SOURCES: Mapping[CoursePhase, str] = MappingProxyType(
         P.EVALUATION: "(general practice)",
         P.ELIGIBLE: "(general practice)",
         P.CONSENTED: "(general practice)",
-        P.MOBILISATION: "apheresis about 10 days after Cy, pathway.md 4.1 (general practice)",
-        P.COLLECTION: "daily apheresis until the target, pathway.md 4.1 (general practice)",
-        P.CONDITIONING: "Cy over 4 days or ATG over 5 before day 0, pathway.md 4.3",
-        P.APHERESIS: "one leukapheresis, pathway.md section 9 (general practice)",
-        P.MANUFACTURING: "manufacture takes weeks, pathway.md section 9 (general practice)",
-        P.LYMPHODEPLETION: "Flu/Cy days -5 to -3, pathway.md section 9",
-        P.INFUSION: "day 0, pathway.md 4.4 (general practice)",
+        P.MOBILISATION: (
+            "apheresis about 10 days after Cy, docs/spec/pathway.md §4.1 (general practice)"
+        ),
+        P.COLLECTION: (
+            "daily apheresis until the target, docs/spec/pathway.md §4.1 (general practice)"
+        ),
+        P.CONDITIONING: "Cy over 4 days or ATG over 5 before day 0, docs/spec/pathway.md §4.3",
+        P.APHERESIS: "one leukapheresis, docs/spec/pathway.md §9 (general practice)",
+        P.MANUFACTURING: "manufacture takes weeks, docs/spec/pathway.md §9 (general practice)",
+        P.LYMPHODEPLETION: "Flu/Cy days -5 to -3, docs/spec/pathway.md §9",
+        P.INFUSION: "day 0, docs/spec/pathway.md §4.4 (general practice)",
         P.APLASIA: "primary graft failure by day +30, CIBMTR / Kharfan-Dabaja 2021",
-        P.ENGRAFTED: "discharge at engraftment, pathway.md 4.7",
-        P.CRS_ICANS_MONITORING: "CRS onset days 5-11, pathway.md section 9 (general practice)",
-        P.DISCHARGED: "first follow-up at day +30, pathway.md section 6 (general practice)",
+        P.ENGRAFTED: "discharge at engraftment, docs/spec/pathway.md §4.7",
+        P.CRS_ICANS_MONITORING: "CRS onset days 5-11, docs/spec/pathway.md §9.5 (general practice)",
+        P.DISCHARGED: "first follow-up at day +30, docs/spec/pathway.md §6 (general practice)",
     }
 )
 

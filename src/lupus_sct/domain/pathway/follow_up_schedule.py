@@ -2,7 +2,7 @@
 
 References
 ----------
-../shared/docs/pathway.md, section 6: day +30 (engraftment, early toxicity, CIBMTR critical
+docs/spec/pathway.md §6: day +30 (engraftment, early toxicity, CIBMTR critical
 forms), day +100 (CIBMTR 100-day follow-up, EBMT MED-A), 6 months (disease response), then yearly
 (CIBMTR annual forms to 6 years, then every 2 years; Burt 2006 yearly to 5 years).
 
@@ -54,7 +54,7 @@ def _yearly(year: int, window_days: int) -> ScheduledVisit:
 
 
 DEFAULT_SCHEDULE: tuple[ScheduledVisit, ...] = (
-    ScheduledVisit("day +30", 30, 7, 7, _EARLY),  # pathway.md section 6: day +30
+    ScheduledVisit("day +30", 30, 7, 7, _EARLY),  # docs/spec/pathway.md §6: day +30
     ScheduledVisit("day +100", 100, 14, 14, (*_EARLY, *_RESPONSE)),  # CIBMTR 100-day form
     ScheduledVisit("6 months", 182, 30, 30, _RESPONSE),  # CIBMTR 6-month follow-up
     *(_yearly(year, 60) for year in range(1, 6)),  # yearly to 5 years (Burt 2006)

@@ -5,18 +5,18 @@ References
 - Engraftment: CIBMTR Forms Instruction Manual (neutrophil and platelet recovery) and
   Kharfan-Dabaja MA et al. Transplant Cell Ther 2021;27:642-9, doi:10.1016/j.jtct.2021.04.007,
   as implemented in :mod:`lupus_sct.domain.instruments.transplant.cibmtr_engraftment`
-  (instruments.md section 8.2).
-- CD34+ dose: EBMT minimum >= 2 x10^6 CD34+ cells/kg (../shared/docs/pathway.md section 4.1).
+  (docs/spec/instruments.md §8.2).
+- CD34+ dose: EBMT minimum >= 2 x10^6 CD34+ cells/kg (docs/spec/pathway.md §4.1).
 - Severe neutropenia: ANC < 0.5 x10^9/L (< 500/mm3): Freifeld AG et al. Clinical practice
   guideline for the use of antimicrobial agents in neutropenic patients with cancer: 2010 update
   by the IDSA. Clin Infect Dis 2011;52:e56-93, doi:10.1093/cid/cir073; the same bound is CTCAE
   v5.0 grade 4 "Neutrophil count decreased".
-- Treatment-related mortality window: day +100 (pathway.md sections 6 and 7: registry TRM/NRM at
+- Treatment-related mortality window: day +100 (docs/spec/pathway.md §6 and §7: registry TRM/NRM at
   day 100, EBMT MED-A, CIBMTR 100-day form).
 
 Notes
 -----
-- Day numbers are relative to day 0 (pathway.md section 4.4). Without day 0 (not infused yet)
+- Day numbers are relative to day 0 (docs/spec/pathway.md §4.4). Without day 0 (not infused yet)
   nothing after day 0 is derived.
 - Lab series: ANC is LOINC 751-8 and platelets 777-3, converted to x10^9/L with
   :func:`~lupus_sct.domain.records.labs.canonical_value`. The CIBMTR algorithm takes one value per
@@ -67,12 +67,12 @@ from lupus_sct.domain.records.transfusions import BloodProduct, Transfusion
 
 ANC_LOINC = "751-8"  # Neutrophils [#/volume] in Blood (LOINC)
 PLATELET_LOINC = "777-3"  # Platelets [#/volume] in Blood (LOINC)
-CD34_MIN_X10E6_PER_KG = 2.0  # EBMT minimum CD34+ yield, pathway.md section 4.1 [M]
-TRM_WINDOW_DAYS = 100  # registry TRM at day +100, pathway.md sections 6-7 (EBMT MED-A, CIBMTR)
+CD34_MIN_X10E6_PER_KG = 2.0  # EBMT minimum CD34+ yield, docs/spec/pathway.md §4.1 [M]
+TRM_WINDOW_DAYS = 100  # registry TRM at day +100 (EBMT MED-A, CIBMTR), docs/spec/pathway.md §6, §7
 SEVERE_NEUTROPENIA_BELOW_X10E9_PER_L = 0.5  # Freifeld 2011 (IDSA): ANC < 500/mm3; CTCAE grade 4
 COUNT_DECIMALS = 9  # strips float noise of unit conversion (700 /uL -> 0.7), cf. decision D11
 HSCT_KINDS = frozenset({CourseKind.AUTOLOGOUS_HSCT, CourseKind.ALLOGENEIC_HSCT})
-NO_APLASIA_KINDS = frozenset({CourseKind.MSC})  # pathway.md section 8: nothing to engraft
+NO_APLASIA_KINDS = frozenset({CourseKind.MSC})  # docs/spec/pathway.md §8: nothing to engraft
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -267,7 +267,7 @@ def derive_course_milestones(
     """Derive a course's milestones from its records as of ``as_of``.
 
     Engraftment and neutropenia need day 0 and apply to HSCT and CAR-T courses (an MSC course
-    has no aplasia, pathway.md section 8); the CD34+ dose applies to HSCT courses only. Records
+    has no aplasia, docs/spec/pathway.md §8); the CD34+ dose applies to HSCT courses only. Records
     dated after ``as_of`` are ignored.
     """
     day0 = course.day0 if course.day0 is not None and course.day0 <= as_of else None

@@ -2,9 +2,9 @@
 
 References
 ----------
-../shared/docs/pathway.md: section 4 (autologous HSCT: referral, evaluation, mobilisation,
-collection, conditioning, infusion, aplasia, engraftment, discharge, follow-up), 5 (allogeneic),
-8 (MSC: no conditioning, one or more infusions) and 9 (CAR-T: apheresis, manufacturing,
+docs/spec/pathway.md §4, §5, §8 and §9: §4 autologous HSCT (referral, evaluation, mobilisation,
+collection, conditioning, infusion, aplasia, engraftment, discharge, follow-up); §5 allogeneic;
+§8 MSC (no conditioning, one or more infusions); §9 CAR-T (apheresis, manufacturing,
 lymphodepletion, infusion, CRS/ICANS monitoring). A course may end early: not eligible,
 withdrawn or died.
 """

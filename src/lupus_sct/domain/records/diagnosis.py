@@ -3,7 +3,7 @@
 References
 ----------
 ICD-10 M32 (SLE) and M05/M06 (RA); SNOMED CT 55464009 (systemic lupus erythematosus) and
-69896004 (rheumatoid arthritis); ../shared/docs/pathway.md, section 10.2.
+69896004 (rheumatoid arthritis); docs/spec/pathway.md §10.2.
 """
 
 from __future__ import annotations

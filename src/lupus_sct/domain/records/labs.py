@@ -2,13 +2,13 @@
 
 References
 ----------
-LOINC codes: ../shared/docs/pathway.md, section 10.2, and the LOINC table (loinc.org).
+LOINC codes: docs/spec/pathway.md §10.2, and the LOINC table (loinc.org).
 UCUM unit codes: The Unified Code for Units of Measure, Regenstrief Institute.
-Creatinine: 1 mg/dL = 88.4 umol/L (instruments.md section 0, convention 1).
+Creatinine: 1 mg/dL = 88.4 umol/L (docs/spec/instruments.md §0.1).
 Bilirubin: 1 mg/dL = 17.1 umol/L (molar mass 584.66 g/mol; Young DS, Ann Intern Med 1987;106:114).
 Protein/creatinine ratio: 1 g/g = 113.12 mg/mmol (creatinine molar mass 113.12 g/mol); KDIGO 2024
 rounds 0.5 g/g to 50 mg/mmol, which we do not.
-Counts: 1 x10^9/L = 1000 /uL = 1 x10^3/uL (instruments.md section 0).
+Counts: 1 x10^9/L = 1000 /uL = 1 x10^3/uL (docs/spec/instruments.md §0).
 
 Notes
 -----

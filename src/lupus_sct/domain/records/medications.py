@@ -3,7 +3,7 @@
 References
 ----------
 RxNorm ingredient RxCUIs (U.S. National Library of Medicine); codes for cyclophosphamide,
-rituximab, hydroxychloroquine and prednisone as in ../shared/docs/pathway.md, section 10.2.
+rituximab, hydroxychloroquine and prednisone as in docs/spec/pathway.md §10.2.
 Glucocorticoid equivalence: British National Formulary, "Glucocorticoid therapy": prednisolone
 5 mg = betamethasone 750 micrograms = deflazacort 6 mg = dexamethasone 750 micrograms =
 hydrocortisone 20 mg = methylprednisolone 4 mg = triamcinolone 4 mg = cortisone acetate 25 mg.

@@ -2,8 +2,9 @@
 
 References
 ----------
-../shared/docs/pathway.md, sections 6 (follow-up timepoints: day +30, +100, 6 months, yearly) and
-7 (overall survival, relapse or flare, progression, secondary autoimmune disease, new malignancy).
+docs/spec/pathway.md §6 (follow-up timepoints: day +30, +100, 6 months, yearly) and
+docs/spec/pathway.md §7 (overall survival, relapse or flare, progression, secondary autoimmune
+disease, new malignancy).
 """
 
 from __future__ import annotations

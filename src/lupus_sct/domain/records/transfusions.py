@@ -3,7 +3,7 @@
 References
 ----------
 CIBMTR Forms Instruction Manual, platelet recovery: no platelet transfusion in the previous 7 days
-(../shared/docs/instruments.md, section 8.2).
+(docs/spec/instruments.md §8.2).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class BloodProduct(enum.Enum):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Transfusion:
-    """One transfusion episode (irradiated products after HSCT and CAR-T, pathway.md 4.5, 9)."""
+    """One transfusion episode (irradiated after HSCT, CAR-T: docs/spec/pathway.md §4.5, §9.5)."""
 
     id: str
     patient_id: str

@@ -3,9 +3,9 @@ assessment and eligibility need, each a typed item of a fixed vocabulary.
 
 References
 ----------
-../shared/docs/pathway.md, section 2 (fitness assessment: ECOG/KPS, HCT-CI, echocardiogram,
-pulmonary function, SpO2, infection screening, pregnancy, malignancy) and section 3 (the protocol
-thresholds these items are compared with). Karnofsky 1949 and Oken 1982 for the scales.
+docs/spec/pathway.md §2 and §3: §2 the fitness assessment (ECOG/KPS, HCT-CI, echocardiogram,
+pulmonary function, SpO2, infection screening, pregnancy, malignancy), §3 the protocol thresholds
+these items are compared with. Karnofsky 1949 and Oken 1982 for the scales.
 
 Notes
 -----

@@ -3,8 +3,8 @@
 References
 ----------
 FHIR R4 EpisodeOfCare, Procedure and complex extensions (hl7.org/fhir/R4/episodeofcare.html,
-procedure.html, extensibility.html). Pathway events and day numbering: ../shared/docs/pathway.md,
-sections 4 and 4.4; :mod:`lupus_sct.domain.pathway.course`.
+procedure.html, extensibility.html). Pathway events and day numbering: docs/spec/pathway.md
+§4 and §4.4; :mod:`lupus_sct.domain.pathway.course`.
 
 Notes
 -----

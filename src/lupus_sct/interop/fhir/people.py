@@ -4,7 +4,7 @@ References
 ----------
 FHIR R4 Patient and Condition (hl7.org/fhir/R4/patient.html, condition.html). Identifier type
 ``MR`` (medical record number) from HL7 v2 table 0203. ICD-10 M32 and M05/M06, SNOMED CT 55464009
-and 69896004 (../shared/docs/pathway.md, section 10.2).
+and 69896004 (docs/spec/pathway.md §10.2).
 
 Notes
 -----
@@ -39,8 +39,8 @@ from lupus_sct.interop.fhir import systems as s
 CRITERIA_EXTENSION = s.local_extension("classification-criteria")
 CRITERIA_SYSTEM = s.local_system("classification-criteria")
 SNOMED_DISPLAY = {
-    "55464009": "Systemic lupus erythematosus",  # SNOMED CT; pathway.md 10.2
-    "69896004": "Rheumatoid arthritis",  # SNOMED CT; pathway.md 10.2
+    "55464009": "Systemic lupus erythematosus",  # SNOMED CT; docs/spec/pathway.md §10.2
+    "69896004": "Rheumatoid arthritis",  # SNOMED CT; docs/spec/pathway.md §10.2
 }
 _PSEUDONYM_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")  # domain.people pseudonym
 

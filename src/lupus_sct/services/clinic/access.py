@@ -10,9 +10,10 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from lupus_sct.domain.access.permissions import Principal
+from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.pathway.course import TherapyCourse
 from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
+from lupus_sct.services.accounts.sign_in import PermissionDeniedError
 from lupus_sct.services.errors import NotFoundError
 from lupus_sct.services.ports import UnitOfWork
 
@@ -101,7 +102,9 @@ def read_patient(uow: UnitOfWork, principal: Principal, patient_id: str) -> Pati
 
 
 def read_identity(uow: UnitOfWork, principal: Principal, patient_id: str) -> PatientIdentity:
-    """A patient's direct identifiers, if visible (the route checks the identity scope)."""
+    """A patient's direct identifiers, if visible and the user has the identity scope."""
+    if not principal.may(Scope.IDENTITY):
+        raise PermissionDeniedError("reading identifiers needs the 'identity' scope")
     with uow:
         visible_patient(uow, principal, patient_id)
         return uow.identities.get(patient_id)

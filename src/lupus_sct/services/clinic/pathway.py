@@ -12,9 +12,8 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.pathway.course import CourseStatus, TherapyCourse
-from lupus_sct.domain.pathway.engine import EARLY_ENDS, check_transition
+from lupus_sct.domain.pathway.engine import EARLY_ENDS
 from lupus_sct.domain.pathway.follow_up_schedule import (
     DEFAULT_SCHEDULE,
     UPCOMING_WITHIN_DAYS,
@@ -32,6 +31,7 @@ from lupus_sct.domain.pathway.phases import CoursePhase, PhaseChange
 from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
 from lupus_sct.services.audit.chain import audited_add, audited_update
 from lupus_sct.services.clinic.patients import new_id
+from lupus_sct.services.clinic.write_checks import check_phase_change
 from lupus_sct.services.ports import UnitOfWork
 
 _BEFORE_TREATMENT = frozenset(
@@ -89,26 +89,12 @@ def change_phase(
     InvalidValueError
         For a date in the future or an empty reason.
     """
-    course = uow.courses.get(course_id)
-    if entered_on > now.date():
-        raise InvalidValueError(
-            f"phase[{phase.value}].entered_on", entered_on.isoformat(), "a date not in the future"
-        )
-    if not reason.strip():
-        raise InvalidValueError(f"phase[{phase.value}].reason", reason, "the reason for the change")
-    check_transition(
-        course.kind,
-        course.phase,
-        phase_history(uow, course.id),
-        phase,
-        entered_on,
-        started_on=course.start_date,
-        day0=course.day0,
-    )
-    reason = reason.strip()
     change = PhaseChange(
-        id=new_id(), course_id=course.id, phase=phase, entered_on=entered_on, reason=reason
+        id=new_id(), course_id=course_id, phase=phase, entered_on=entered_on, reason=reason
     )
+    course = check_phase_change(uow, change, history=phase_history(uow, course_id), now=now)
+    reason = reason.strip()
+    change = dataclasses.replace(change, reason=reason)
     stored = audited_add(
         uow.phase_changes, uow.audit, change, entity="phase_change", by=by, now=now, reason=reason
     )

@@ -7,12 +7,7 @@ import secrets
 import uuid
 from datetime import date, datetime
 
-from lupus_sct.domain.records.diagnosis import (
-    ClassificationCriteria,
-    Diagnosis,
-    Disease,
-    check_onset_date,
-)
+from lupus_sct.domain.records.diagnosis import ClassificationCriteria, Diagnosis, Disease
 from lupus_sct.domain.records.people import (
     Centre,
     Patient,
@@ -20,10 +15,9 @@ from lupus_sct.domain.records.people import (
     Role,
     Sex,
     User,
-    check_birth_date,
 )
 from lupus_sct.services.audit.chain import audited_add, audited_update
-from lupus_sct.services.clinic.hospital_numbers import check_hospital_number_free
+from lupus_sct.services.clinic.write_checks import check_diagnosis, check_identity, check_patient
 from lupus_sct.services.errors import DuplicateError
 from lupus_sct.services.ports import UnitOfWork
 
@@ -92,36 +86,29 @@ def enrol_patient(
 ) -> Patient:
     """Enrol a patient at a centre under a pseudonym (generated unless given)."""
     centre = uow.centres.get(centre_id)
-    check_birth_date(birth_date, as_of=now.date())
     pseudonym = pseudonym or f"{centre.code}-{secrets.token_hex(4).upper()}"
-    if uow.patients.find(pseudonym=pseudonym):
-        raise DuplicateError("patient", "pseudonym", pseudonym)
-    if identity is not None:
-        check_hospital_number_free(
-            uow, centre_id=centre.id, hospital_number=identity.hospital_number, patient_id=None
-        )
     patient = Patient(
         id=new_id(), pseudonym=pseudonym, sex=sex, birth_date=birth_date, centre_id=centre.id
     )
+    check_patient(uow, patient, now=now)
+    details = None
+    if identity is not None:  # checked before anything is written: a refusal leaves nothing
+        details = PatientIdentity(patient_id=patient.id, **dataclasses.asdict(identity))
+        check_identity(uow, details, patient=patient)
     stored = audited_add(uow.patients, uow.audit, patient, entity="patient", by=by, now=now)
-    if identity is not None:
-        audited_add(
-            uow.identities,
-            uow.audit,
-            PatientIdentity(patient_id=stored.id, **dataclasses.asdict(identity)),
-            entity="patient_identity",
-            by=by,
-            now=now,
-        )
+    if details is not None:
+        audited_add(uow.identities, uow.audit, details, entity="patient_identity", by=by, now=now)
     return stored
 
 
 def correct_patient(
     uow: UnitOfWork, patient: Patient, *, reason: str, by: str, now: datetime
 ) -> Patient:
-    """Correct a patient's demographics; ``patient.version`` is the version that was read."""
-    check_birth_date(patient.birth_date, as_of=now.date())
-    uow.centres.get(patient.centre_id)
+    """Correct a patient's demographics or pseudonym (still unique).
+
+    ``patient.version`` is the version that was read.
+    """
+    check_patient(uow, patient, now=now)
     return audited_update(
         uow.patients, uow.audit, patient, entity="patient", by=by, now=now, reason=reason
     )
@@ -140,15 +127,14 @@ def record_diagnosis(
     now: datetime,
 ) -> Diagnosis:
     """Record a coded diagnosis for an enrolled patient."""
-    patient = uow.patients.get(patient_id)
-    check_onset_date(onset_date, birth_date=patient.birth_date, as_of=now.date())
     diagnosis = Diagnosis(
         id=new_id(),
-        patient_id=patient.id,
+        patient_id=patient_id,
         disease=disease,
         icd10_code=icd10_code,
         snomed_code=snomed_code,
         onset_date=onset_date,
         criteria_met=criteria_met,
     )
+    check_diagnosis(uow, diagnosis, now=now)
     return audited_add(uow.diagnoses, uow.audit, diagnosis, entity="diagnosis", by=by, now=now)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from lupus_sct.domain.access.permissions import Principal
+from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.domain.records.people import Centre, Patient, Sex
+from lupus_sct.services.accounts.sign_in import PermissionDeniedError
 from lupus_sct.services.clinic import patients
 from lupus_sct.services.ports import UnitOfWork
 
@@ -44,7 +45,13 @@ def enrol_patient_as(
     pseudonym: str | None,
     now: datetime,
 ) -> Patient:
-    """Enrol a patient at ``centre`` for ``principal``, the pseudonym in the centre's series."""
+    """Enrol a patient at ``centre`` for ``principal``, the pseudonym in the centre's series.
+
+    Identifiers sent without the identity scope are refused, never dropped: the API answers 403
+    and the page says why, so no entry point stores a patient without the names it was sent.
+    """
+    if identity is not None and not principal.may(Scope.IDENTITY):
+        raise PermissionDeniedError("recording identifiers needs the 'identity' scope")
     check_pseudonym_series(principal, centre, pseudonym)
     return patients.enrol_patient(
         uow,

@@ -19,7 +19,7 @@ Notes
   "major clinical response"); the page shows each study's own definition next to the number.
 - Standard therapy: the shared evidence holds only the placebo arm of Deng 2017 (IV
   methylprednisolone + cyclophosphamide, then prednisone + mycophenolate, in lupus nephritis),
-  so standard-therapy numbers exist only for lupus nephritis (docs/evidence.md, section 1b).
+  so standard-therapy numbers exist only for lupus nephritis (docs/spec/evidence.md §1b).
 """
 
 from __future__ import annotations
@@ -285,8 +285,8 @@ def belongs_to_option(row: EvidenceRow, option: OptionKey) -> bool:
 
 
 def is_mixed_population(row: EvidenceRow) -> bool:
-    """Whether the result counts people with other autoimmune diseases too (README, "Mixed
-    populations": ``_all_AID`` outcomes, "mixed" or "not SLE" therapies)."""
+    """Whether the result counts people with other autoimmune diseases too (docs/spec/evidence.md
+    §0, "Mixed populations": ``_all_AID`` outcomes, "mixed" or "not SLE" therapies)."""
     therapy = row.therapy.casefold()
     return row.outcome.endswith("_all_AID") or "mixed" in therapy or "not sle" in therapy
 

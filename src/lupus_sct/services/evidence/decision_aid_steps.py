@@ -2,9 +2,9 @@
 
 References
 ----------
-../shared/docs/pathway.md, sections 1-9 (referral, work-up, mobilisation, conditioning, day 0,
+docs/spec/pathway.md §1 to §9 (referral, work-up, mobilisation, conditioning, day 0,
 aplasia, engraftment and discharge, follow-up; the MSC and CAR-T pathways), and
-../shared/docs/evidence.md, sections 2a and 3 (timelines and rates).
+docs/spec/evidence.md §2a and §3 (timelines and rates).
 
 Notes
 -----
@@ -121,7 +121,8 @@ class Features:
     downsides: tuple[str, ...]
 
 
-FEATURES: dict[OptionKey, Features] = {  # docs/evidence.md sections 1-2; docs/pathway.md 1-9
+# docs/spec/evidence.md §1 and §2; docs/spec/pathway.md §1 to §9
+FEATURES: dict[OptionKey, Features] = {
     OptionKey.STANDARD: Features(
         (
             "No transplant and no experimental treatment: it is available now, near home.",

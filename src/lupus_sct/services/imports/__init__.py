@@ -1,1 +1,1 @@
-"""Use cases that import rows read from tables: matching, field reading and partial imports."""
+"""Use cases that import records read from outside: table rows and FHIR Bundles (staged writes)."""

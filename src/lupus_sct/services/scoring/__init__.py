@@ -1,5 +1,6 @@
-"""Batch scoring (``lupus-sct score``): one adapter module per instrument id of
-../shared/docs/instruments.md, section 12.
+"""Batch scoring (``lupus-sct score``): one adapter module per instrument id.
+
+The instrument ids are those of docs/spec/instruments.md §12.
 
 Each adapter module defines ``INSTRUMENT``, an :class:`Instrument`, whose ``score`` takes one input
 record (a dict parsed from JSON, CSV or Parquet) and returns the result fields, or raises

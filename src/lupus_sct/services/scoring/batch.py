@@ -1,4 +1,4 @@
-"""Use case: score a batch of records with one instrument (instruments.md section 12.1)."""
+"""Use case: score a batch of records with one instrument (docs/spec/instruments.md §12.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Batch adapter ``ckd-epi-2021``: race-free CKD-EPI 2021 creatinine eGFR (section 12.3)."""
+"""Batch adapter ``ckd-epi-2021``: race-free creatinine eGFR (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Typed readers for batch-record fields, with the error messages of instruments.md section 12.1.
+"""Typed readers for batch-record fields, with the error messages of docs/spec/instruments.md §12.1.
 
-Rules (section 12.1, "Types"): booleans must be JSON true/false; integer fields accept integral
-numbers (4 or 4.0); vocabularies match exactly; lists of ids ignore duplicates; an absent optional
-field takes its default.
+Rules (docs/spec/instruments.md §12.1, "Types"): booleans must be JSON true/false; integer fields
+accept integral numbers (4 or 4.0); vocabularies match exactly; lists of ids ignore duplicates; an
+absent optional field takes its default.
 """
 
 from __future__ import annotations

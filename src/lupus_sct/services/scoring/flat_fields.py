@@ -1,8 +1,9 @@
-"""Declared types of the fields of the flat instruments, for CSV input (instruments.md 12.1).
+"""Declared field types of the flat instruments, for CSV input (docs/spec/instruments.md §12.1).
 
-"In CSV, an empty cell means the field is absent. The instrument's own fields are converted to
-their declared types: numbers as numbers, and true/false (case-insensitive) as booleans. Other
-columns pass through as text." The types below are those of the section 12.3 field tables.
+In CSV an empty cell is an absent field; the instrument's own fields are converted to their
+declared types (numbers; true/false in any case as booleans) and other columns pass through as
+text (docs/spec/instruments.md §12.1). The types below are those of the fields listed in
+docs/spec/instruments.md §12.3.
 """
 
 from __future__ import annotations

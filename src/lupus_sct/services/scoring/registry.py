@@ -1,4 +1,4 @@
-"""The instruments ``lupus-sct score`` knows, in the order of instruments.md section 12.3."""
+"""The instruments ``lupus-sct score`` knows, in the order of docs/spec/instruments.md §12.3."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from lupus_sct.domain.access.permissions import Principal
+from lupus_sct.domain.access.permissions import Principal, Scope
 from lupus_sct.domain.instruments.lupus.sledai_2k import (
     SledaiAssessment,
     SledaiResult,
@@ -131,13 +131,13 @@ def patient_courses(uow: UnitOfWork, principal: Principal, patient_id: str) -> l
 
 
 def patient_summary(
-    uow: UnitOfWork, principal: Principal, patient_id: str, *, as_of: date, with_identity: bool
+    uow: UnitOfWork, principal: Principal, patient_id: str, *, as_of: date
 ) -> PatientSummary:
-    """The patient page: courses, visits aligned at the latest day 0, labs, drugs, SDI."""
+    """The patient page: courses, visits at the latest day 0, labs, drugs, SDI; names if scoped."""
     with uow:
         patient = visible_patient(uow, principal, patient_id)
         identity = None
-        if with_identity:
+        if principal.may(Scope.IDENTITY):
             try:
                 identity = uow.identities.get(patient.id)
             except NotFoundError:

@@ -20,6 +20,7 @@ from lupus_sct.interop.fhir import ImportStatus, bundle_json, export_patient_bun
 from lupus_sct.services.clinic import record_updates
 from lupus_sct.services.clinic.hospital_numbers import HospitalNumberTakenError
 from lupus_sct.services.clinic.patients import IdentityDetails, enrol_patient
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.ports import UnitOfWork
 from support import ACTOR, NOW, seed_centre
 
@@ -82,7 +83,9 @@ def _bundle_with_identity(uow_factory: UowFactory) -> dict[str, Any]:
         uow.commit()
     with uow_factory() as uow:
         return json.loads(
-            bundle_json(export_patient_bundle(uow, patient.id, include_identity=True))
+            bundle_json(
+                export_patient_bundle(read_patient_records(uow, patient.id, include_identity=True))
+            )
         )
 
 

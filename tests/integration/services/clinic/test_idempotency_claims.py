@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,8 +11,7 @@ from lupus_sct.domain.access.sign_in import IDEMPOTENCY_CLAIM_TIMEOUT, Idempoten
 from lupus_sct.domain.errors import InvalidValueError
 from lupus_sct.services import idempotency
 from lupus_sct.services.ports import UnitOfWork
-
-NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+from support import NOW
 
 REQUEST = {
     "owner": "user-1",

@@ -74,7 +74,7 @@ def test_a_course_walks_the_autologous_pathway_and_each_change_is_audited(
         changes = uow.phase_changes.find(course_id=course_id)
         entries = list(uow.audit.entries())
     assert course.phase is P.FOLLOW_UP
-    assert course.day0 == DAY0  # the infusion phase sets day 0 (pathway.md 4.4)
+    assert course.day0 == DAY0  # the infusion phase sets day 0 (docs/spec/pathway.md §4.4)
     assert course.status is CourseStatus.ACTIVE
     assert sorted((c.entered_on, c.phase.value) for c in changes)[0] == (
         date(2026, 1, 10),

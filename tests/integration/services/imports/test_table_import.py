@@ -2,7 +2,7 @@
 
 Runs on every backend of ``uow_factory`` (memory, SQLite, PostgreSQL). Expected refusals come from
 the domain rules the import reuses: creatinine is plausible in 0.1-40 mg/dL
-(``domain.labs.LAB_TESTS``, instruments.md section 0); all data are synthetic.
+(``domain.labs.LAB_TESTS``, docs/spec/instruments.md §0); all data are synthetic.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Sources: Inker LA, et al. N Engl J Med 2021;385:1737-49 (coefficients: 142, kappa 0.7/0.9, alpha
 -0.241/-0.302, -1.200, 0.9938^age, 1.012 female); the R package kidney.epi
 (egfr.ckdepi.cr.2021, documented example output); KDIGO 2012 GFR categories, as tabulated in
-../shared/docs/instruments.md section 6.
+docs/spec/instruments.md §6.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def test_above_kappa_the_minus_1_200_exponent_applies() -> None:
 
 
 def test_micromoles_per_litre_are_divided_by_88_4() -> None:
-    # instruments.md section 0: umol/L / 88.4 = mg/dL; 123.76 umol/L = 1.4 mg/dL (kidney.epi 57.54).
+    # docs/spec/instruments.md §0.1: umol/L / 88.4 = mg/dL; 123.76 umol/L = 1.4 mg/dL (kidney.epi
+    # 57.54).
     assert egfr_ckd_epi_2021(123.76, UMOL, 60, Sex.MALE).egfr == pytest.approx(57.54, abs=0.005)
 
 
@@ -86,7 +87,7 @@ def test_kdigo_categories_have_inclusive_lower_bounds(egfr: float, category: Gfr
 
 
 def test_an_unrounded_value_just_below_sixty_is_g3a_although_a_laboratory_prints_60() -> None:
-    # Convention C6 and instruments.md section 6, pitfall "rounding before staging".
+    # Convention C6 and docs/spec/instruments.md §6, pitfall "rounding before staging".
     assert gfr_category(59.6) is GfrCategory.G3A
 
 
@@ -96,7 +97,7 @@ def test_an_unrounded_value_just_below_sixty_is_g3a_although_a_laboratory_prints
 def test_creatinine_outside_the_validated_range_is_rejected(
     creatinine: float, unit: CreatinineUnit
 ) -> None:
-    # instruments.md section 12.3: 0.1-40 mg/dL (8.84-3536 umol/L).
+    # docs/spec/instruments.md §12.3: 0.1-40 mg/dL (8.84-3536 umol/L).
     with pytest.raises(OutOfValidatedRangeError):
         egfr_ckd_epi_2021(creatinine, unit, 50, Sex.FEMALE)
 
@@ -107,19 +108,19 @@ def test_creatinine_outside_the_validated_range_is_rejected(
 def test_creatinine_at_the_validated_limits_is_accepted(
     creatinine: float, unit: CreatinineUnit
 ) -> None:
-    # instruments.md section 12.3: the bounds are inclusive.
+    # docs/spec/instruments.md §12.3: the bounds are inclusive.
     assert egfr_ckd_epi_2021(creatinine, unit, 50, Sex.FEMALE).egfr > 0
 
 
 def test_the_range_error_has_the_clinical_message() -> None:
-    # instruments.md section 0, convention 7.
+    # docs/spec/instruments.md §0.7.
     with pytest.raises(OutOfValidatedRangeError, match=r"^creatinine 0 mg/dL is outside 0.1-40$"):
         egfr_ckd_epi_2021(0, MG, 50, Sex.FEMALE)
 
 
 @pytest.mark.parametrize(("age", "accepted"), [(17, False), (18, True), (100, True), (101, False)])
 def test_age_must_be_18_to_100_years(age: int, accepted: bool) -> None:
-    # Inker 2021 adults; kidney.epi max_age 100; instruments.md section 6.
+    # Inker 2021 adults; kidney.epi max_age 100; docs/spec/instruments.md §6.
     if accepted:
         assert egfr_ckd_epi_2021(1.0, MG, age, Sex.MALE).egfr > 0
     else:

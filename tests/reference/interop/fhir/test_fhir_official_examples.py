@@ -98,7 +98,7 @@ def _check_stored(uow: MemoryUnitOfWork) -> None:
     )
     assert (drug.dose, drug.dose_unit, drug.start_date) == (200.0, "mg", date(2019, 1, 23))
     assert course.status is CourseStatus.ACTIVE
-    assert course.day0 == date(2026, 2, 15)  # set by the infusion, as pathway.md 4.4 says
+    assert course.day0 == date(2026, 2, 15)  # set by the infusion: docs/spec/pathway.md §4.4
     assert infusion.kind is EventKind.INFUSION
     assert (event.ctcae_term, event.grade, event.serious, event.course_id) == (
         "Febrile neutropenia",

@@ -1,6 +1,6 @@
 """Each shipped protocol: a candidate who passes, and one who fails and one who lacks the data
 for every criterion (issue #4, "Done when"). Thresholds are those the protocol files cite
-(../shared/docs/pathway.md section 3); every failing value below lies beyond its cited limit."""
+(docs/spec/pathway.md §3); every failing value below lies beyond its cited limit."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Longitudinal states on a synthetic course, each expected value worked by hand from the
 published definitions (weights: Gladman 2002; DORIS: van Vollenhoven 2021; LLDAS: Franklyn 2016;
-SFI: Petri 1999 with the rules of instruments.md section 1; SDI: Gladman 1996 and decision D4)."""
+SFI: Petri 1999 with the rules of docs/spec/instruments.md §1; SDI: Gladman 1996, decision D4)."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_doris_and_lldas_at_each_visit(course) -> None:  # type: ignore[no-untyp
     first, second, third = course.visits
     assert first.lldas is None  # criterion 2 needs a previous visit
     assert first.doris_remission is False  # clinical SLEDAI 10
-    # visit 2: clinical SLEDAI 0, PGA 0.3 <0.5, prednisone 5 <=5 (D3) -> remission;
+    # visit 2: clinical SLEDAI 0, PGA 0.3 <0.5, prednisone 5 <=5 (decision D3) -> remission;
     # SLEDAI 2 <=4, no major organ, nothing new, PGA <=1, 5 <=7.5 -> LLDAS
     assert second.doris_remission is True
     assert second.lldas is True
@@ -133,7 +133,7 @@ def test_steroid_doses_are_current_and_cumulative(course) -> None:  # type: igno
 
 
 def test_damage_accrues_and_never_decreases(course) -> None:  # type: ignore[no-untyped-def]
-    # Cataract is an "ever" item (D4); diabetes counts once present 6 months (Oct 2025 -> Jun).
+    # Cataract is an "ever" item (decision D4); diabetes counts after 6 months (Oct 2025 -> Jun).
     assert [v.sdi for v in course.visits] == [1, 1, 2]
 
 

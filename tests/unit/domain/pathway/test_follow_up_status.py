@@ -1,5 +1,6 @@
-"""Status of scheduled follow-up visits (pathway.md section 6: each timepoint has a window; visits
-are matched within it). Windows are inclusive at both edges (follow_up_schedule module notes)."""
+"""Status of scheduled follow-up visits (docs/spec/pathway.md §6: each timepoint has a window;
+visits are matched within it). Windows are inclusive at both edges (follow_up_schedule module
+notes)."""
 
 from __future__ import annotations
 

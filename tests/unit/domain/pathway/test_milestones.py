@@ -1,7 +1,7 @@
 """Derived milestones on a synthetic autologous course, every expected value worked by hand from the
-definitions: CIBMTR neutrophil and platelet recovery (instruments.md section 8.2), the EBMT CD34+
-minimum of 2 x10^6/kg (pathway.md 4.1), severe neutropenia ANC < 0.5 x10^9/L (Freifeld 2011, IDSA)
-and the day +100 TRM window (pathway.md sections 6-7)."""
+definitions: CIBMTR neutrophil and platelet recovery (docs/spec/instruments.md §8.2), the EBMT CD34+
+minimum of 2 x10^6/kg (docs/spec/pathway.md §4.1), severe neutropenia ANC < 0.5 x10^9/L
+(Freifeld 2011, IDSA) and the day +100 TRM window (docs/spec/pathway.md §6 and §7)."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def test_cd34_minimum_is_inclusive(infused: float, adequate: bool) -> None:
 
 
 def test_a_protocol_may_ask_for_a_higher_cd34_minimum() -> None:
-    # pathway.md 4.1: collect more when CD34 selection is planned
+    # docs/spec/pathway.md §4.1: collect more when CD34 selection is planned
     assert _milestones(cd34_min_x10e6_per_kg=2.2).cd34.collection_adequate is True
     assert _milestones(cd34_min_x10e6_per_kg=2.5).cd34.collection_adequate is False
     with pytest.raises(InvalidValueError, match="cd34_min_x10e6_per_kg: 0 is not accepted"):
@@ -208,7 +208,7 @@ def test_a_protocol_may_use_another_treatment_related_mortality_window() -> None
 
 
 def test_an_msc_course_has_no_engraftment_and_no_cd34_dose() -> None:
-    # pathway.md section 8: no conditioning, no aplasia, nothing to engraft
+    # docs/spec/pathway.md §8: no conditioning, no aplasia, nothing to engraft
     milestones = _milestones(course=_course(CourseKind.MSC))
     assert milestones.neutrophil is None
     assert milestones.severe_neutropenia is None

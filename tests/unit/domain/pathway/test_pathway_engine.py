@@ -1,5 +1,5 @@
-"""The pathway engine: allowed transitions per course kind (pathway.md sections 4, 5, 8, 9), date
-order (section 4.4) and expected phase lengths."""
+"""The pathway engine: allowed transitions per course kind (docs/spec/pathway.md §4, §5, §8 and
+§9), date order (docs/spec/pathway.md §4.4) and expected phase lengths."""
 
 from __future__ import annotations
 
@@ -30,15 +30,15 @@ from lupus_sct.domain.pathway.phases import PhaseChange
 START = date(2026, 1, 5)
 
 EXPECTED_SEQUENCES = {
-    # pathway.md section 4 (autologous HSCT), as listed in issue #4 item 3
+    # docs/spec/pathway.md §4 (autologous HSCT), as listed in issue #4 item 3
     CourseKind.AUTOLOGOUS_HSCT: "referral evaluation eligible consented mobilisation collection "
     "conditioning infusion aplasia engrafted discharged follow_up",
-    # pathway.md section 5: as autologous, without mobilisation and collection
+    # docs/spec/pathway.md §5: as autologous, without mobilisation and collection
     CourseKind.ALLOGENEIC_HSCT: "referral evaluation eligible consented conditioning infusion "
     "aplasia engrafted discharged follow_up",
-    # pathway.md section 8: no conditioning
+    # docs/spec/pathway.md §8: no conditioning
     CourseKind.MSC: "referral evaluation eligible consented infusion follow_up",
-    # pathway.md section 9
+    # docs/spec/pathway.md §9
     CourseKind.CAR_T: "referral evaluation eligible consented apheresis manufacturing "
     "lymphodepletion infusion crs_icans_monitoring discharged follow_up",
 }
@@ -96,7 +96,7 @@ def test_a_course_that_ended_early_cannot_change_phase_again(kind: CourseKind, f
 
 
 def test_an_msc_course_may_return_from_follow_up_to_infusion_for_a_repeat_dose() -> None:
-    # pathway.md section 8: Wang 2014 gave MSC on days 0 and 7
+    # docs/spec/pathway.md §8: Wang 2014 gave MSC on days 0 and 7
     day0 = date(2026, 3, 2)
     history = _history((P.INFUSION, day0), (P.FOLLOW_UP, day0))
     check_transition(
@@ -127,7 +127,7 @@ def test_infusion_straight_after_collection_is_refused_because_conditioning_come
 @pytest.mark.parametrize(
     ("kind", "phase"),
     [
-        (CourseKind.MSC, P.CONDITIONING),  # pathway.md 8: no conditioning
+        (CourseKind.MSC, P.CONDITIONING),  # docs/spec/pathway.md §8: no conditioning
         (CourseKind.ALLOGENEIC_HSCT, P.MOBILISATION),  # section 5: the donor is mobilised
         (CourseKind.CAR_T, P.APLASIA),
         (CourseKind.AUTOLOGOUS_HSCT, P.MANUFACTURING),

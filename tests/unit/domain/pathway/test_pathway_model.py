@@ -22,7 +22,7 @@ from lupus_sct.domain.records.people import age_in_years
 
 
 def test_day_0_is_the_infusion_day_and_earlier_days_are_negative() -> None:
-    # pathway.md section 4.4: conditioning on day -5 ... day -1, infusion day 0, then day +1.
+    # docs/spec/pathway.md §4.4: conditioning on day -5 ... day -1, infusion day 0, then day +1.
     day0 = date(2026, 2, 6)
     assert day_number(day0, date(2026, 2, 1)) == -5
     assert day_number(day0, day0) == 0
@@ -43,9 +43,9 @@ def test_day_numbers_count_whole_calendar_days(day0: date, offset: int) -> None:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("55464009", True),  # SLE, pathway.md section 10.2
-        ("69896004", True),  # rheumatoid arthritis, pathway.md section 10.2
-        ("234646005", True),  # graft-versus-host disease, pathway.md section 10.2
+        ("55464009", True),  # SLE, docs/spec/pathway.md §10.2
+        ("69896004", True),  # rheumatoid arthritis, docs/spec/pathway.md §10.2
+        ("234646005", True),  # graft-versus-host disease, docs/spec/pathway.md §10.2
         ("55464008", False),  # last digit changed: Verhoeff check fails
         ("0123456", False),  # leading zero is not an SCTID
     ],
@@ -67,7 +67,7 @@ def test_loinc_check_digit_catches_a_typo() -> None:
 
 def test_units_convert_to_the_canonical_unit() -> None:
     at = datetime(2026, 3, 1, tzinfo=UTC)
-    # instruments.md section 0: umol/L / 88.4 = mg/dL; x10^9/L x 1000 = /uL.
+    # docs/spec/instruments.md §0: umol/L / 88.4 = mg/dL; x10^9/L x 1000 = /uL.
     assert canonical_value(LabResult("l", "p", "2160-0", 88.4, "umol/L", at)) == pytest.approx(1.0)
     assert canonical_value(LabResult("l", "p", "751-8", 500, "/uL", at)) == pytest.approx(0.5)
     assert canonical_value(LabResult("l", "p", "718-7", 95, "g/L", at)) == pytest.approx(9.5)

@@ -51,7 +51,7 @@ def test_a_lab_with_an_unknown_loinc_code_is_refused() -> None:
 
 
 def test_creatinine_0_is_outside_the_plausible_range() -> None:
-    # instruments.md section 0, convention 7 gives this exact message shape.
+    # docs/spec/instruments.md §0.7 gives this exact message shape.
     with pytest.raises(
         OutOfValidatedRangeError, match=r"lab\[2160-0\].value 0 mg/dL is outside 0.1-40"
     ):
@@ -64,7 +64,7 @@ def test_a_negative_neutrophil_count_is_refused() -> None:
 
 
 def test_creatinine_in_umol_per_litre_is_checked_after_conversion() -> None:
-    # 88.4 umol/L = 1 mg/dL (instruments.md section 0): 4000 umol/L is 45 mg/dL, above 40.
+    # 88.4 umol/L = 1 mg/dL (docs/spec/instruments.md §0): 4000 umol/L is 45 mg/dL, above 40.
     with pytest.raises(OutOfValidatedRangeError, match=r"umol/L is outside 8\.84-3536"):
         _lab("2160-0", 4000, "umol/L")
     assert _lab("2160-0", 88.4, "umol/L").value == 88.4

@@ -11,6 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from lupus_sct.interop.fhir import bundle_json, export_patient_bundle
 from lupus_sct.interop.fhir import systems as s
+from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.store.memory import MemoryDatabase, MemoryUnitOfWork
 from unit.interop.fhir_synthetic import seed_full_record
 
@@ -22,7 +23,9 @@ def _export(*, include_identity: bool) -> dict[str, Any]:
         uow.commit()
     with MemoryUnitOfWork(database) as uow:
         text = bundle_json(
-            export_patient_bundle(uow, patient.id, include_identity=include_identity)
+            export_patient_bundle(
+                read_patient_records(uow, patient.id, include_identity=include_identity)
+            )
         )
     return dict(json.loads(text))
 

@@ -22,7 +22,8 @@ from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.clinic import patients
 from lupus_sct.services.ports import UnitOfWork
 
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+# Its own clock, not support.NOW: every attempt here is timed from this instant.
+START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "violet kestrel under marble"
 
 
@@ -44,13 +45,13 @@ def _seed_user(uow_factory: Callable[[], UnitOfWork]) -> None:
             centre_ids=(),
             password_hash=_PlainHasher().hash(PASSWORD),
             by="test",
-            now=NOW,
+            now=START,
         )
         uow.commit()
 
 
 def _try(
-    uow_factory: Callable[[], UnitOfWork], password: str, address: str, now: datetime = NOW
+    uow_factory: Callable[[], UnitOfWork], password: str, address: str, now: datetime = START
 ) -> auth.SignIn:
     return auth.sign_in(
         uow_factory(),
@@ -80,15 +81,15 @@ def test_an_account_is_slowed_only_after_a_hundred_failures_an_hour_from_anywher
     _seed_user(uow_factory)
     for i in range(MAX_FAILED_LOGINS_PER_ACCOUNT):
         with pytest.raises(auth.AuthenticationError) as refused:
-            _try(uow_factory, "a wrong guess", f"203.0.113.{i % 50}", NOW + timedelta(seconds=i))
+            _try(uow_factory, "a wrong guess", f"203.0.113.{i % 50}", START + timedelta(seconds=i))
         assert not isinstance(refused.value, auth.LockedOutError)
     with pytest.raises(auth.LockedOutError):
-        _try(uow_factory, PASSWORD, "198.51.100.20", NOW + timedelta(minutes=5))
-    later = NOW + timedelta(hours=1, minutes=5)
+        _try(uow_factory, PASSWORD, "198.51.100.20", START + timedelta(minutes=5))
+    later = START + timedelta(hours=1, minutes=5)
     assert _try(uow_factory, PASSWORD, "198.51.100.20", later).session_secret
 
 
 def test_a_token_issued_without_an_expiry_before_the_cap_stops_at_the_cap() -> None:
-    legacy = ApiToken("t", "u", "old system", ("read",), NOW, expires_at=None)
-    assert legacy.is_usable(NOW + MAX_TOKEN_LIFETIME - timedelta(seconds=1))
-    assert not legacy.is_usable(NOW + MAX_TOKEN_LIFETIME)
+    legacy = ApiToken("t", "u", "old system", ("read",), START, expires_at=None)
+    assert legacy.is_usable(START + MAX_TOKEN_LIFETIME - timedelta(seconds=1))
+    assert not legacy.is_usable(START + MAX_TOKEN_LIFETIME)

@@ -1,6 +1,6 @@
 """The decision aid's numbers come from the pooled evidence, out of 100, never double counting.
 
-Counts quoted below are the published ones collected in ../shared/docs/evidence.md, section 1
+Counts quoted below are the published ones collected in docs/spec/evidence.md §1
 (Jayne 2004 33/50 and Leng 2017 21/24 in remission at 6 months; Wang 2014 2/40 herpes
 infections; Mackensen 2022's 5 patients inside Müller 2024's 8).
 """

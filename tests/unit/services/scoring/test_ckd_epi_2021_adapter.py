@@ -27,7 +27,7 @@ def test_a_record_returns_an_unrounded_egfr_and_its_category() -> None:
 
 
 def test_an_integral_float_age_is_accepted() -> None:
-    # Section 12.1: integer fields accept 4.0.
+    # docs/spec/instruments.md §12.1: integer fields accept 4.0.
     assert score({"creatinine": 123.76, "unit": "umol/L", "age": 60.0, "sex": "male"})
 
 

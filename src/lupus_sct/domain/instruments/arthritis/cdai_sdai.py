@@ -38,7 +38,7 @@ SDAI_LOW_AT_MOST = 11.0  # Aletaha 2005: SDAI low activity > 3.3 and <= 11
 SDAI_MODERATE_AT_MOST = 26.0  # Aletaha 2005: SDAI moderate > 11 and <= 26; high > 26
 JOINTS_28 = 28  # Aletaha 2005: 28-joint counts
 GLOBAL_MAX_CM = 10.0  # Aletaha 2005: patient and evaluator globals on 0-10 cm scales
-CRP_MAX_MG_DL = 50.0  # instruments.md section 12.3, cdai-sdai crp_mg_dL range 0-50
+CRP_MAX_MG_DL = 50.0  # docs/spec/instruments.md §12.3, cdai-sdai crp_mg_dL range 0-50
 
 
 class ActivityIndex(enum.Enum):
@@ -159,7 +159,7 @@ def sdai(components: CdaiComponents, crp_mg_dl: float) -> ActivityIndexResult:
 
     Notes
     -----
-    CRP is in mg/dL as Smolen defined it (instruments.md section 10, pitfall 1).
+    CRP is in mg/dL as Smolen defined it (docs/spec/instruments.md §10, pitfall 1).
     """
     crp = _checked("crp_mg_dL", crp_mg_dl, CRP_MAX_MG_DL, "mg/dL")
     score = float(_cdai_sum(components) + crp)

@@ -41,10 +41,10 @@ REMISSION_BELOW = 2.6  # das-score.nl: remission is DAS28 < 2.6 (decision D7)
 LOW_AT_MOST = 3.2  # das-score.nl: low activity is DAS28 <= 3.2 (decision D7)
 MODERATE_AT_MOST = 5.1  # das-score.nl: high activity is DAS28 > 5.1 (decision D7)
 JOINTS_28 = 28  # Prevoo 1995: 28-joint counts
-ESR_RANGE_MM_H = (1.0, 200.0)  # instruments.md section 12.3, das28 esr_mm_h range
-CRP_RANGE_MG_L = (0.0, 500.0)  # instruments.md section 12.3, das28 crp_mg_L range
-GLOBAL_RANGE_MM = (0.0, 100.0)  # instruments.md section 12.3, das28 patient_global_mm range
-SCORE_RANGE = (0.0, 10.0)  # instruments.md section 12.3, das28 score range (category_only)
+ESR_RANGE_MM_H = (1.0, 200.0)  # docs/spec/instruments.md §12.3, das28 esr_mm_h range
+CRP_RANGE_MG_L = (0.0, 500.0)  # docs/spec/instruments.md §12.3, das28 crp_mg_L range
+GLOBAL_RANGE_MM = (0.0, 100.0)  # docs/spec/instruments.md §12.3, das28 patient_global_mm range
+SCORE_RANGE = (0.0, 10.0)  # docs/spec/instruments.md §12.3, das28 score range (category_only)
 
 
 class Das28Variant(enum.Enum):

@@ -14,7 +14,7 @@ Notes
 - Improvement = baseline DAS28 - follow-up DAS28; a worsening is "none".
 - The difference and the follow-up bands (<= 3.2, <= 5.1) are compared with the 1e-9 tolerance
   (decision D11), so 4.4 -> 3.2 is an improvement of exactly 1.2 ("moderate").
-- Both scores must come from the same DAS28 variant (instruments.md section 10, pitfall 4); the
+- Both scores must come from the same DAS28 variant (docs/spec/instruments.md §10, pitfall 4); the
   caller is responsible for that. Both are required; range 0-10.
 """
 
@@ -31,7 +31,7 @@ GOOD_IMPROVEMENT_ABOVE = 1.2  # van Gestel 1996: improvement > 1.2
 MODERATE_IMPROVEMENT_ABOVE = 0.6  # van Gestel 1996: improvement > 0.6 and <= 1.2
 LOW_ACTIVITY_AT_MOST = 3.2  # van Gestel 1996: present DAS28 <= 3.2
 HIGH_ACTIVITY_ABOVE = 5.1  # van Gestel 1996: present DAS28 > 5.1
-DAS28_RANGE = (0.0, 10.0)  # instruments.md section 12.3, eular-response das28 range 0-10
+DAS28_RANGE = (0.0, 10.0)  # docs/spec/instruments.md §12.3, eular-response das28 range 0-10
 
 
 class EularResponse(enum.Enum):

@@ -7,7 +7,7 @@ Wallace DJ et al. Ann Rheum Dis 2014;73:183-90. Described on the Mapi (eprovide)
 
 Notes
 -----
-../shared/docs/instruments.md, section 5.2. A responder has all of:
+docs/spec/instruments.md §5.2. A responder has all of:
 
 1. every baseline BILAG-2004 A improves to B, C or D, and every baseline B to C or D;
 2. no new A and at most one new B (defined as for SRI-4,
@@ -17,9 +17,10 @@ Notes
    (compared robustly, decision D11);
 5. no treatment failure (non-protocol treatment).
 
-BILAG grades follow convention C8 (absent domains are E; no return to E; a baseline domain
-missing at follow-up is an error). A patient with no baseline A or B meets criterion 1 vacuously:
-the section 5.2 definition has no entry criterion, which trials add through their inclusion rules.
+BILAG grades follow convention C8 (absent domains are E; no return to E; a baseline domain missing
+at follow-up is an error). A patient with no baseline A or B meets criterion 1 vacuously: the
+docs/spec/instruments.md §5.2 definition has no entry criterion, which trials add through their
+inclusion rules.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Isenberg DA et al. BILAG 2004. Rheumatology 2005;44:902-6. Yee CS et al. Arthrit
 Notes
 -----
 The domain-grading algorithm is licensed by the BILAG group; the platform stores the grades a
-clinician enters and never derives them (../shared/docs/instruments.md, section 5.3).
+clinician enters and never derives them (docs/spec/instruments.md §5.3).
 """
 
 from __future__ import annotations

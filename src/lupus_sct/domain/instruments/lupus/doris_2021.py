@@ -8,7 +8,7 @@ doi:10.1136/lupus-2021-000538
 
 Notes
 -----
-../shared/docs/instruments.md, section 5.4. Remission needs a clinical SLEDAI of 0 (decision
+docs/spec/instruments.md §5.4. Remission needs a clinical SLEDAI of 0 (decision
 D2: SLEDAI-2K without low complement and anti-dsDNA, so serology does not matter), an evaluator
 global assessment <0.5 on the 0-3 scale (strict: 0.5 fails) and prednisolone or equivalent
 <=5 mg/day (decision D3: the abstract's "5 mg/day or less", not Table 2's "<5 mg/day").
@@ -32,7 +32,7 @@ DORIS_PGA_BELOW = 0.5  # van Vollenhoven 2021, Table 2: evaluator global <0.5 (s
 DORIS_MAX_PREDNISOLONE_MG_PER_DAY = 5.0  # van Vollenhoven 2021, abstract: <=5 mg/day; decision D3
 
 PGA_MIN, PGA_MAX = 0.0, 3.0  # evaluator global assessment, 0-3 scale (van Vollenhoven 2021)
-PREDNISOLONE_MAX_MG_PER_DAY = 1000.0  # instruments.md section 12.3: validated range 0-1000
+PREDNISOLONE_MAX_MG_PER_DAY = 1000.0  # docs/spec/instruments.md §12.3: validated range 0-1000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class DorisAssessment:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DorisResult:
-    """Remission, the clinical SLEDAI it used, and the recorded treatment flags (C9)."""
+    """Remission, the clinical SLEDAI it used, and the recorded treatment flags (convention C9)."""
 
     remission: bool
     clinical_sledai: int
@@ -89,9 +89,9 @@ def assess_doris_2021(assessment: DorisAssessment) -> DorisResult:
 
     Notes
     -----
-    Decisions D2 (clinical SLEDAI) and D3 (prednisolone <=5 mg/day, inclusive); convention C9
-    (treatment flags recorded, never scored). The PGA and dose comparisons use the platform
-    tolerance (decision D11).
+    Decision D2 (clinical SLEDAI) and decision D3 (prednisolone <=5 mg/day, inclusive);
+    convention C9 (treatment flags recorded, never scored). The PGA and dose comparisons use the
+    platform tolerance (decision D11).
     """
     clinical = clinical_sledai_score(assessment.sledai2k_descriptors)
     remission = (

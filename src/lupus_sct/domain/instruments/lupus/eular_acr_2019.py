@@ -9,7 +9,7 @@ Arthritis Rheumatol 2019;71:1400-12. doi:10.1002/art.40930
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, section 3.
+Follows docs/spec/instruments.md §3.
 
 - Entry criterion: ANA >= 1:80 on HEp-2 cells (or an equivalent positive test) at least once. It
   carries no points; without it the patient is not classified.
@@ -17,8 +17,8 @@ Follows ../shared/docs/instruments.md, section 3.
   domain maxima (0-51). It is computed even without the entry criterion, for information.
 - Classified when the entry criterion is met, the score is >= 10 (inclusive) and at least one
   clinical criterion is present.
-- A criterion with a more likely explanation than SLE is simply not entered (convention 5):
-  attribution is a clinician attestation, never inferred.
+- A criterion with a more likely explanation than SLE is simply not entered
+  (docs/spec/instruments.md §0.5): attribution is a clinician attestation, never inferred.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import dataclasses
 import enum
 from collections.abc import Collection
 
-VERSION = "EULAR/ACR 2019"  # instruments.md section 0, convention 6
+VERSION = "EULAR/ACR 2019"  # docs/spec/instruments.md §0.6
 CLASSIFICATION_MIN_SCORE = 10  # Aringer 2019: "classify as SLE with a score of >= 10 points"
 MAX_SCORE = 51  # Aringer 2019: sum of domain maxima, 39 clinical + 12 immunologic
 

@@ -7,7 +7,7 @@ Activity State (LLDAS). Ann Rheum Dis 2016;75:1615-21. doi:10.1136/annrheumdis-2
 
 Notes
 -----
-../shared/docs/instruments.md, section 5.5. All five criteria must hold:
+docs/spec/instruments.md §5.5. All five criteria must hold:
 
 1. SLEDAI-2K <=4 with no major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever)
    and no haemolytic anaemia or gastrointestinal activity;
@@ -36,7 +36,7 @@ LLDAS_MAX_PGA = 1.0  # Franklyn 2016, criterion 3: SELENA-SLEDAI PGA <=1 (inclus
 LLDAS_MAX_PREDNISOLONE_MG_PER_DAY = 7.5  # Franklyn 2016, criterion 4 (inclusive)
 
 PGA_MIN, PGA_MAX = 0.0, 3.0  # SELENA-SLEDAI PGA, 0-3 visual analogue scale (Petri 2005)
-PREDNISOLONE_MAX_MG_PER_DAY = 1000.0  # instruments.md section 12.3: validated range 0-1000
+PREDNISOLONE_MAX_MG_PER_DAY = 1000.0  # docs/spec/instruments.md §12.3: validated range 0-1000
 
 _D = SledaiDescriptor
 RENAL_DESCRIPTORS = frozenset({_D.URINARY_CASTS, _D.HEMATURIA, _D.PROTEINURIA, _D.PYURIA})
@@ -57,7 +57,7 @@ MAJOR_ORGAN_DESCRIPTORS = (
     | CNS_DESCRIPTORS
     | CARDIOPULMONARY_DESCRIPTORS
     | frozenset({_D.VASCULITIS, _D.FEVER})
-)  # Franklyn 2016, criterion 1; instruments.md section 5.5 table
+)  # Franklyn 2016, criterion 1; docs/spec/instruments.md §5.5 table
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

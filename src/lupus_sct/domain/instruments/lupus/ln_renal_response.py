@@ -12,7 +12,7 @@ Rheumatism and European Renal Association-European Dialysis and Transplant Assoc
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, section 5.6, decision D8 (both definitions, by name) and
+Follows docs/spec/instruments.md §5.6, decision D8 (both definitions, by name) and
 convention C2 (one computable value per published band; every value used is returned).
 
 - Units: urine protein-creatinine ratio (UPCR) in g/g; eGFR in mL/min/1.73 m2.
@@ -37,17 +37,17 @@ from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
 KDIGO_COMPLETE_UPCR_G_PER_G = 0.5  # KDIGO 2024, Figure 3: complete response "<0.5 g/g"
 PARTIAL_REDUCTION_FRACTION = 0.5  # KDIGO 2024 and Fanouriakis 2020: ">= 50% reduction"
-PARTIAL_MAX_UPCR_G_PER_G = 3.0  # KDIGO 2024: "<3 g/g"; Fanouriakis 2020 sub-nephrotic (C2)
+PARTIAL_MAX_UPCR_G_PER_G = 3.0  # KDIGO 2024 "<3 g/g"; Fanouriakis 2020 sub-nephrotic; convention C2
 KDIGO_DEFAULT_MAX_DECLINE_PCT = 15.0  # KDIGO 2024: "stable (within +/-10-15%)"; convention C2
-KDIGO_MAX_DECLINE_PCT_RANGE = (10.0, 15.0)  # KDIGO 2024 band; instruments.md section 12.3
+KDIGO_MAX_DECLINE_PCT_RANGE = (10.0, 15.0)  # KDIGO 2024 band; docs/spec/instruments.md §12.3
 EULAR_DEFAULT_COMPLETE_UPCR_G_PER_G = 0.5  # Fanouriakis 2020: "<0.5-0.7 g/g"; convention C2
 EULAR_COMPLETE_UPCR_RANGE_G_PER_G = (0.5, 0.7)  # Fanouriakis 2020 band
-EULAR_NEAR_NORMAL_FRACTION = 0.9  # Fanouriakis 2020: "within 10% of normal GFR"; C2
+EULAR_NEAR_NORMAL_FRACTION = 0.9  # Fanouriakis 2020: "within 10% of normal GFR"; convention C2
 EULAR_DEFAULT_NORMAL_EGFR = 90.0  # convention C2: normal reference 90 mL/min/1.73 m2
-EULAR_NORMAL_EGFR_RANGE = (60.0, 120.0)  # instruments.md section 12.3
-UPCR_RANGE_G_PER_G = (0.0, 30.0)  # instruments.md section 12.3 (baseline must be > 0)
-EGFR_RANGE = (1.0, 200.0)  # instruments.md section 12.3, mL/min/1.73 m2
-MONTHS_RANGE = (0.0, 120.0)  # instruments.md section 12.3, months since induction start
+EULAR_NORMAL_EGFR_RANGE = (60.0, 120.0)  # docs/spec/instruments.md §12.3
+UPCR_RANGE_G_PER_G = (0.0, 30.0)  # docs/spec/instruments.md §12.3 (baseline must be > 0)
+EGFR_RANGE = (1.0, 200.0)  # docs/spec/instruments.md §12.3, mL/min/1.73 m2
+MONTHS_RANGE = (0.0, 120.0)  # docs/spec/instruments.md §12.3, months since induction start
 
 
 class LnDefinition(enum.Enum):

@@ -8,7 +8,7 @@ Ann Intern Med 2005;142:953-62.
 
 Notes
 -----
-Implements the operational rules of ../shared/docs/instruments.md, section 1 ("SELENA Flare
+Implements the operational rules of docs/spec/instruments.md §1 ("SELENA Flare
 Index (classic)"), with convention C3: "increase to >12" (score) and "increase to >2.5" (PGA)
 mean the current value is above the limit *and* higher than the previous value, so a stable high
 score is not a flare (pitfall 6). Severe overrides mild/moderate. New mycophenolate counts as
@@ -31,14 +31,14 @@ from lupus_sct.domain.comparisons import above, at_least
 from lupus_sct.domain.instruments.lupus.sledai_2k import check_sledai_points
 from lupus_sct.domain.missing import check_observed_range
 
-SFI_SEVERE_SLEDAI_ABOVE = 12  # Petri 1999, SFI table: severe "increase to >12" (strict; C3)
+SFI_SEVERE_SLEDAI_ABOVE = 12  # Petri 1999 SFI table: severe "increase to >12"; convention C3
 SFI_MILD_MODERATE_MIN_SLEDAI_RISE = 3  # Petri 1999, SFI table: "increase >=3 points"
-SFI_SEVERE_PGA_ABOVE = 2.5  # Petri 1999, SFI table: severe PGA "increase to >2.5" (strict; C3)
+SFI_SEVERE_PGA_ABOVE = 2.5  # Petri 1999 SFI: severe "increase to >2.5"; convention C3
 SFI_MILD_MODERATE_MIN_PGA_RISE = 1.0  # Petri 1999, SFI table: PGA "increase >=1.0"
 SFI_SEVERE_PREDNISONE_ABOVE_MG_PER_KG = 0.5  # Petri 1999, SFI table: ">0.5 mg/kg/day" (strict)
 
 PGA_MIN, PGA_MAX = 0.0, 3.0  # SELENA-SLEDAI PGA, 0-3 visual analogue scale (Petri 2005)
-PREDNISONE_MAX_MG_PER_KG_PER_DAY = 30.0  # instruments.md section 12.3: validated range 0-30
+PREDNISONE_MAX_MG_PER_KG_PER_DAY = 30.0  # docs/spec/instruments.md §12.3: validated range 0-30
 
 
 class SelenaFlare(enum.Enum):

@@ -9,17 +9,17 @@ SLEDAI-2K for a 30-day window. Lupus 2010;19:49-51.
 
 Notes
 -----
-Descriptor ids and weights follow ../shared/docs/instruments.md, section 1 (24 descriptors,
+Descriptor ids and weights follow docs/spec/instruments.md §1 (24 descriptors,
 range 0-105). The window is stored with each assessment (decision D1): 30 days by default,
 10 days allowed. Arthritis needs at least 2 joints (decision D1). The clinical SLEDAI is the
 SLEDAI-2K without ``low_complement`` and ``increased_dna_binding`` (decision D2, range 0-101).
 
 Descriptors are binary: a descriptor listed twice, or both listed and derived from a measurement,
-counts once (section 1, pitfall 2). Attribution to SLE is a clinician input (section 0,
-convention 5): listed descriptors always count, and ``not_attributed_to_sle`` removes a descriptor
-that a measurement would otherwise add. A descriptor both listed and excluded is a contradiction
-and raises :class:`InvalidValueError`. An absent measurement (``None``) is "not measured" and adds
-nothing; it is never read as zero (convention 4).
+counts once (docs/spec/instruments.md §1, pitfall 2). Attribution to SLE is a clinician input
+(docs/spec/instruments.md §0.5): listed descriptors always count, and ``not_attributed_to_sle``
+removes a descriptor that a measurement would otherwise add. A descriptor both listed and excluded
+is a contradiction and raises :class:`InvalidValueError`. An absent measurement (``None``) is "not
+measured" and adds nothing; it is never read as zero (docs/spec/instruments.md §0.4).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ SLEDAI_WINDOWS_DAYS = (10, 30)  # Gladman 2002 (10 days); Touma 2010 (30 days); 
 DEFAULT_SLEDAI_WINDOW_DAYS = 30  # Touma 2010; decision D1
 
 SLEDAI_2K_MAX_SCORE = 105  # Gladman 2002: sum of all 24 weights
-CLINICAL_SLEDAI_MAX_SCORE = 101  # instruments.md section 1: 105 minus the two serology weights
+CLINICAL_SLEDAI_MAX_SCORE = 101  # docs/spec/instruments.md §1: 105 minus the two serology weights
 
 NEUROLOGICAL_AND_VASCULITIS_WEIGHT = 8  # Gladman 2002, SLEDAI-2K form: seizure to vasculitis
 MUSCULOSKELETAL_AND_RENAL_WEIGHT = 4  # Gladman 2002, SLEDAI-2K form: arthritis to pyuria
@@ -112,11 +112,11 @@ _WEIGHT_GROUPS: tuple[tuple[int, tuple[SledaiDescriptor, ...]], ...] = (
 SLEDAI_2K_WEIGHTS: Mapping[SledaiDescriptor, int] = MappingProxyType(
     {descriptor: weight for weight, group in _WEIGHT_GROUPS for descriptor in group}
 )
-"""Weight of each descriptor (Gladman 2002; instruments.md section 1 table)."""
+"""Weight of each descriptor (Gladman 2002; docs/spec/instruments.md §1 table)."""
 
 SEROLOGICAL_DESCRIPTORS = frozenset({_D.LOW_COMPLEMENT, _D.INCREASED_DNA_BINDING})  # decision D2
 
-# Measurement thresholds: instruments.md section 1 table and glossary; all strict except arthritis.
+# Measurement thresholds: docs/spec/instruments.md §1 and the glossary; strict except arthritis.
 LEUKOPENIA_WBC_BELOW_X10E9_PER_L = 3.0  # Gladman 2002 glossary: leukopenia <3 x10^9/L (strict)
 THROMBOCYTOPENIA_PLATELETS_BELOW_X10E9_PER_L = 100.0  # Gladman 2002 glossary: <100 x10^9/L
 FEVER_TEMP_ABOVE_C = 38.0  # Gladman 2002 glossary: fever >38 °C (strict)
@@ -158,7 +158,7 @@ DESCRIPTOR_THRESHOLDS: Mapping[SledaiDescriptor, DescriptorThreshold] = MappingP
     {
         t.descriptor: t
         for t in (
-            # Validated ranges: instruments.md section 12.3, sledai-2k shape total.
+            # Validated ranges: docs/spec/instruments.md §12.3, sledai-2k shape total.
             DescriptorThreshold(
                 _D.LEUKOPENIA,
                 "wbc_x10e9_per_L",
@@ -219,7 +219,7 @@ DESCRIPTOR_THRESHOLDS: Mapping[SledaiDescriptor, DescriptorThreshold] = MappingP
         )
     }
 )
-"""The seven measurement-derivable descriptors, keyed by descriptor (section 1, last column)."""
+"""The seven descriptors a measurement can derive, by descriptor (docs/spec/instruments.md §1)."""
 
 
 def _check_measurement(threshold: DescriptorThreshold, value: float) -> None:
@@ -250,7 +250,7 @@ def meets_descriptor_threshold(descriptor: SledaiDescriptor, value: float) -> bo
     InvalidValueError
         If the descriptor cannot be derived from a measurement.
     OutOfValidatedRangeError
-        If the value is outside the validated range of its field (section 12.3).
+        If the value is outside the validated range of its field (docs/spec/instruments.md §12.3).
 
     References
     ----------
@@ -261,7 +261,7 @@ def meets_descriptor_threshold(descriptor: SledaiDescriptor, value: float) -> bo
     All thresholds are strict except arthritis (>=2 joints, decision D1): a value exactly at the
     limit does not meet fever, proteinuria, haematuria, pyuria, leukopenia or thrombocytopenia.
     The comparisons are plain, not tolerant: each is one measurement against a published limit,
-    not a ratio or difference (convention 3).
+    not a ratio or difference (docs/spec/instruments.md §0.3).
     """
     threshold = DESCRIPTOR_THRESHOLDS.get(descriptor)
     if threshold is None:
@@ -394,11 +394,11 @@ def score_sledai_2k(assessment: SledaiAssessment) -> SledaiResult:
 
     Notes
     -----
-    Decisions D1 (arthritis >=2 joints; window 10 or 30 days, default 30) and D2 (clinical
+    Decision D1 (arthritis >=2 joints; window 10 or 30 days, default 30) and decision D2 (clinical
     SLEDAI). Listed descriptors always count, even when a measurement in the same record does not
-    meet the threshold, because the window can contain other days (section 12.3). A derived
-    descriptor listed in ``not_attributed_to_sle`` is not counted. Validation (window, ranges,
-    contradiction) happens when the input dataclasses are built.
+    meet the threshold, because the window can contain other days (docs/spec/instruments.md §12.3).
+    A derived descriptor listed in ``not_attributed_to_sle`` is not counted. Validation (window,
+    ranges, contradiction) happens when the input dataclasses are built.
     """
     derived = derived_descriptors(assessment.measurements) - assessment.not_attributed_to_sle
     counted = in_vocabulary_order(assessment.descriptors | derived)

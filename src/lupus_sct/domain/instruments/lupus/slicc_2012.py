@@ -8,7 +8,7 @@ Arthritis Rheum 2012;64:2677-86. doi:10.1002/art.34473
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, section 4. Criteria are cumulative and need not be
+Follows docs/spec/instruments.md §4. Criteria are cumulative and need not be
 concurrent. Classified when either pathway is met:
 
 - ``biopsy``: biopsy-proven lupus nephritis with ANA or anti-dsDNA (anti-Sm alone does not
@@ -17,7 +17,7 @@ concurrent. Classified when either pathway is met:
 
 Leukopenia and lymphopenia form one clinical criterion; a direct Coombs test is not counted when
 haemolytic anaemia is present. Exclusions (drug-induced cytopenia, infection...) are attested by
-the clinician by not entering the criterion (convention 5).
+the clinician by not entering the criterion (docs/spec/instruments.md §0.5).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import dataclasses
 import enum
 from collections.abc import Collection
 
-VERSION = "SLICC 2012"  # instruments.md section 0, convention 6
+VERSION = "SLICC 2012"  # docs/spec/instruments.md §0.6
 MIN_CRITERIA = 4  # Petri 2012: ">= 4 criteria, including >= 1 clinical and >= 1 immunologic"
 MIN_CLINICAL = 1  # Petri 2012
 MIN_IMMUNOLOGIC = 1  # Petri 2012

@@ -9,7 +9,7 @@ doi:10.1002/art.1780390303
 
 Notes
 -----
-Item ids, weights and organ maxima follow ../shared/docs/instruments.md, section 2 (41 items,
+Item ids, weights and organ maxima follow docs/spec/instruments.md §2 (41 items,
 maximum 47). Version: "SLICC/ACR DI 1996"; the 2024 SLICC/ACR/LFA revision is not implemented.
 
 - Count items (CVA, MI, significant tissue loss, GI infarction or resection, avascular necrosis,
@@ -35,12 +35,12 @@ from typing import Protocol
 
 from lupus_sct.domain.errors import InvalidValueError
 
-VERSION = "SLICC/ACR DI 1996"  # instruments.md section 0, convention 6
+VERSION = "SLICC/ACR DI 1996"  # docs/spec/instruments.md §0.6
 PERSISTENCE_MONTHS = 6  # Gladman 1996: damage present >= 6 months; convention C10 (inclusive)
-COUNT_ITEM_MAX_POINTS = 2  # Gladman 1996: "2 if >1"; instruments.md section 2, pitfall 6
+COUNT_ITEM_MAX_POINTS = 2  # Gladman 1996: "2 if >1"; docs/spec/instruments.md §2, pitfall 6
 ESRD_POINTS = 3  # Gladman 1996: end-stage renal disease scores 3
 GFR_ITEM_MAX_EGFR_EXCLUSIVE = 50.0  # decision D4: "GFR <50%" from labs = eGFR < 50 mL/min/1.73 m2
-SDI_MAX = 47  # Gladman 1996: maximum score; instruments.md section 2
+SDI_MAX = 47  # Gladman 1996: maximum score; docs/spec/instruments.md §2
 
 
 class SdiItem(enum.Enum):
@@ -98,7 +98,7 @@ COUNT_ITEMS = frozenset(
         SdiItem.MSK_AVASCULAR_NECROSIS,
         SdiItem.MALIGNANCY,
     }
-)  # Gladman 1996: "2 if >1"; instruments.md section 2
+)  # Gladman 1996: "2 if >1"; docs/spec/instruments.md §2
 
 EXEMPT_ITEMS = frozenset(
     {
@@ -115,7 +115,7 @@ EXEMPT_ITEMS = frozenset(
 
 RENAL_ITEMS_REPLACED_BY_ESRD = frozenset(
     {SdiItem.RENAL_GFR_LT_50PCT, SdiItem.RENAL_PROTEINURIA_GE_3_5G_24H}
-)  # Gladman 1996: "or ESRD (3)"; instruments.md section 2, pitfall 1
+)  # Gladman 1996: "or ESRD (3)"; docs/spec/instruments.md §2, pitfall 1
 
 
 class SdiOrgan(enum.Enum):
@@ -256,8 +256,8 @@ def score_sdi(points: Mapping[SdiItem, int]) -> SdiScore:
 
     Notes
     -----
-    When ESRD is present, the other renal items are ignored (Gladman 1996; instruments.md
-    section 2, pitfall 1). Each organ is capped at its published maximum as a safeguard.
+    When ESRD is present, the other renal items are ignored (Gladman 1996; docs/spec/instruments.md
+    §2, pitfall 1). Each organ is capped at its published maximum as a safeguard.
     """
     esrd = points.get(SdiItem.RENAL_ESRD, 0) > 0
     subtotals = dict.fromkeys(SdiOrgan, 0)
@@ -293,7 +293,7 @@ def score_sdi_total(counts: Mapping[SdiItem, int]) -> SdiScore:
 
 
 def meets_persistence(item: SdiItem, months_present: float) -> bool:
-    """Whether an item counts under the 6-month rule (decision D4; exactly 6 months counts, C10)."""
+    """Whether an item counts under the 6-month rule (decision D4, convention C10)."""
     return item in EXEMPT_ITEMS or months_present >= PERSISTENCE_MONTHS
 
 

@@ -8,7 +8,7 @@ Efficacy and safety of belimumab (BLISS-52). Lancet 2011;377:721-31.
 
 Notes
 -----
-../shared/docs/instruments.md, section 5.1. A responder has all of: a SELENA-SLEDAI reduction
+docs/spec/instruments.md §5.1. A responder has all of: a SELENA-SLEDAI reduction
 of >=4 from baseline; no new BILAG A domain and at most one new BILAG B; a PGA increase <0.3 on
 the 0-3 scale (compared robustly, decision D11); and no treatment failure (rescue medication or
 dropout, as in the trials).
@@ -39,7 +39,8 @@ SRI_PGA_INCREASE_BELOW = 0.3  # Furie 2009: PGA worsening <0.3 on the 0-3 scale 
 
 PGA_MIN, PGA_MAX = 0.0, 3.0  # SELENA-SLEDAI PGA, 0-3 visual analogue scale (Petri 2005)
 
-_NOT_B_OR_A = frozenset({BilagGrade.C, BilagGrade.D, BilagGrade.E})  # section 5.1: "new B"
+# docs/spec/instruments.md §5.1: a "new B" was C, D or E at baseline.
+_NOT_B_OR_A = frozenset({BilagGrade.C, BilagGrade.D, BilagGrade.E})
 
 BilagGrades = Mapping[BilagDomain, BilagGrade]
 
@@ -75,7 +76,7 @@ def bilag_grade_pairs(
 
 
 def new_bilag_a_domains(baseline: BilagGrades, followup: BilagGrades) -> tuple[BilagDomain, ...]:
-    """Domains graded A at follow-up that were not A at baseline (section 5.1)."""
+    """Domains graded A at follow-up that were not A at baseline (docs/spec/instruments.md §5.1)."""
     return tuple(
         domain
         for domain, (before, after) in bilag_grade_pairs(baseline, followup).items()
@@ -84,7 +85,7 @@ def new_bilag_a_domains(baseline: BilagGrades, followup: BilagGrades) -> tuple[B
 
 
 def new_bilag_b_domains(baseline: BilagGrades, followup: BilagGrades) -> tuple[BilagDomain, ...]:
-    """Domains graded B at follow-up that were C, D or E at baseline (section 5.1)."""
+    """Domains graded B at follow-up and C, D or E at baseline (docs/spec/instruments.md §5.1)."""
     return tuple(
         domain
         for domain, (before, after) in bilag_grade_pairs(baseline, followup).items()

@@ -8,16 +8,16 @@ neurologic toxicity associated with immune effector cells. Biol Blood Marrow Tra
 
 Notes
 -----
-- CRS (instruments.md section 9.1): death due to CRS is grade 5; otherwise CRS is present with
+- CRS (docs/spec/instruments.md §9.1): death due to CRS is grade 5; otherwise CRS is present with
   a temperature >= 38.0 degrees C, or, after antipyretic or anti-cytokine treatment, with
   hypotension or hypoxia; its grade is max(1, hypotension grade, hypoxia grade). Convention C7:
   afebrile after such treatment with neither hypotension nor hypoxia is grade 0.
 - Vasopressin does not count as a second vasopressor (Lee 2019, table 3 footnote).
-- ICANS (section 9.2) for patients aged >= 12: the maximum over the ICE score, consciousness,
-  seizure, motor and cerebral oedema domains. ICE 0 in an awake patient is grade 3; grade 4
-  needs an unarousable patient. Children under 12 (CAPD) are refused.
+- ICANS (docs/spec/instruments.md §9.2) for patients aged >= 12: the maximum over the ICE score,
+  consciousness, seizure, motor and cerebral oedema domains. ICE 0 in an awake patient is grade 3;
+  grade 4 needs an unarousable patient. Children under 12 (CAPD) are refused.
 - Only findings not attributable to another cause are entered (attribution is an input,
-  section 0 convention 5). Every grade records the scale name, "ASTCT 2019".
+  docs/spec/instruments.md §0.5). Every grade records the scale name, "ASTCT 2019".
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ import math
 
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
-ASTCT_SCALE = "ASTCT 2019"  # Lee 2019; store the scale with each grade (section 9.2 pitfalls)
+ASTCT_SCALE = "ASTCT 2019"  # Lee 2019; stored with each grade (docs/spec/instruments.md §9.2)
 CRS_FEVER_C = 38.0  # Lee 2019, table 3: fever is temperature >= 38 C
 LOW_FLOW_MAX_L_MIN = 6.0  # Lee 2019, table 3: low-flow nasal cannula is <= 6 L/min
-TEMPERATURE_RANGE_C = (30.0, 45.0)  # instruments.md section 12.3, astct-crs temp_c range
+TEMPERATURE_RANGE_C = (30.0, 45.0)  # docs/spec/instruments.md §12.3, astct-crs temp_c range
 ICE_SCORE_MAX = 10  # Lee 2019, table 5: ICE score 0-10
 ICE_ORIENTATION_MAX = 4  # Lee 2019, table 5: orientation to year, month, city, hospital
 ICE_NAMING_MAX = 3  # Lee 2019, table 5: naming three objects
@@ -150,7 +150,7 @@ def grade_crs(assessment: CrsAssessment) -> AstctGrade:
 
     Notes
     -----
-    instruments.md section 9.1 operational rules and convention C7. Without fever and without
+    docs/spec/instruments.md §9.1 operational rules and convention C7. Without fever and without
     prior treatment, hypotension or hypoxia alone is not CRS (grade 0): fever is required
     until it is masked by treatment. Organ toxicities are graded with CTCAE instead.
     """
@@ -320,7 +320,7 @@ def grade_icans(assessment: IcansAssessment) -> AstctGrade:
 
     Notes
     -----
-    instruments.md section 9.2. ``unarousable`` means grade 4, the same as the last
+    docs/spec/instruments.md §9.2. ``unarousable`` means grade 4, the same as the last
     consciousness level; it contradicts a lighter consciousness level or an ICE score above 0.
     Tremor, myoclonus and intracranial haemorrhage are not graded here. Raises
     :class:`InvalidValueError` for a child under 12 or contradictory findings.

@@ -11,7 +11,7 @@ and Cellular Therapy. Transplant Cell Ther 2021;27:642-9. doi:10.1016/j.jtct.202
 
 Notes
 -----
-Operational algorithm of ../shared/docs/instruments.md, section 8.2, and convention C4:
+Operational algorithm of docs/spec/instruments.md §8.2, and convention C4:
 
 1. values before day 0 are ignored; each day carries at most one value;
 2. the nadir is the earliest lowest value; a series whose nadir is not below the threshold
@@ -209,7 +209,7 @@ def platelet_recovery(
 
     Notes
     -----
-    instruments.md section 8.2, rule 4: a transfusion on day t makes day t + 7 the first
+    docs/spec/instruments.md §8.2, rule 4: a transfusion on day t makes day t + 7 the first
     countable day. Transfusions before day 0 still apply. Convention C4 otherwise.
     """
     days = tuple(platelet_transfusion_days)
@@ -252,7 +252,7 @@ def assess_primary_graft_failure(
     References
     ----------
     Kharfan-Dabaja MA et al. Transplant Cell Ther 2021;27:642-9,
-    doi:10.1016/j.jtct.2021.04.007; instruments.md section 8.2.
+    doi:10.1016/j.jtct.2021.04.007; docs/spec/instruments.md §8.2.
 
     Notes
     -----

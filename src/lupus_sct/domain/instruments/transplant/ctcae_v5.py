@@ -9,7 +9,7 @@ aminotransferase increased", "Febrile neutropenia".
 
 Notes
 -----
-- Explicit intervals of ../shared/docs/instruments.md, section 8.1. A "decreased" band includes
+- Explicit intervals of docs/spec/instruments.md §8.1. A "decreased" band includes
   its lower bound ("<1500-1000" means 1000 <= x < 1500); a value equal to the LLN is not graded.
 - Decision D6: creatinine and ALT take the highest grade whose criterion is met. Creatinine
   combines the ULN and baseline families; ALT uses the ULN clauses when the baseline is unknown
@@ -30,7 +30,7 @@ import math
 from lupus_sct.domain.comparisons import above, at_least, at_most, below
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
-CTCAE_VERSION = "5.0"  # NCI CTCAE v5.0, 27 November 2017 (convention 6: version pinned)
+CTCAE_VERSION = "5.0"  # NCI CTCAE v5.0, 27 November 2017; pinned (docs/spec/instruments.md §0.6)
 
 NEUTROPHIL_G1_LOW_PER_UL = 1500.0  # CTCAE v5.0 Neutrophil count decreased, grade 1 "<LLN-1500"
 NEUTROPHIL_G2_LOW_PER_UL = 1000.0  # CTCAE v5.0 Neutrophil count decreased, grade 2 "<1500-1000"
@@ -40,10 +40,10 @@ PLATELET_G2_LOW_PER_UL = 50_000.0  # CTCAE v5.0 Platelet count decreased, grade 
 PLATELET_G3_LOW_PER_UL = 25_000.0  # CTCAE v5.0 Platelet count decreased, grade 3
 ANEMIA_G1_LOW_G_DL = 10.0  # CTCAE v5.0 Anemia, grade 1 "<LLN-10.0 g/dL"
 ANEMIA_G2_LOW_G_DL = 8.0  # CTCAE v5.0 Anemia, grade 2 "<10.0-8.0 g/dL"; grade 3 "<8.0"
-HEMOGLOBIN_MAX_G_DL = 25.0  # instruments.md section 12.3, ctcae-v5 Anemia value range 0-25
-CREATININE_MIN_MG_DL = 0.1  # instruments.md section 0 convention 7 and section 12.3 range
-CREATININE_MAX_MG_DL = 40.0  # instruments.md section 12.3, ctcae-v5 creatinine range 0.1-40
-CREATININE_UMOL_L_PER_MG_DL = 88.4  # instruments.md section 0, convention 1
+HEMOGLOBIN_MAX_G_DL = 25.0  # docs/spec/instruments.md §12.3, ctcae-v5 Anemia value range 0-25
+CREATININE_MIN_MG_DL = 0.1  # docs/spec/instruments.md §0.7 and §12.3 range
+CREATININE_MAX_MG_DL = 40.0  # docs/spec/instruments.md §12.3, ctcae-v5 creatinine range 0.1-40
+CREATININE_UMOL_L_PER_MG_DL = 88.4  # docs/spec/instruments.md §0.1
 CREATININE_ULN_MULTIPLES = (1.0, 1.5, 3.0, 6.0)  # CTCAE v5.0 Creatinine increased, grades 1-4 (>)
 CREATININE_BASELINE_MULTIPLES = (1.5, 3.0)  # CTCAE v5.0 Creatinine increased, grades 2-3 (>)
 ALT_ULN_MULTIPLES = (1.0, 3.0, 5.0, 20.0)  # CTCAE v5.0 ALT increased, baseline normal, grades 1-4
@@ -52,7 +52,7 @@ FN_ANC_BELOW_PER_UL = 1000.0  # CTCAE v5.0 Febrile neutropenia, "ANC <1000/mm3"
 FN_SINGLE_TEMP_ABOVE_C = 38.3  # CTCAE v5.0 Febrile neutropenia, "single temperature of >38.3"
 FN_SUSTAINED_TEMP_C = 38.0  # CTCAE v5.0 Febrile neutropenia, "sustained temperature of >=38"
 FN_SUSTAINED_MORE_THAN_HOURS = 1.0  # CTCAE v5.0 Febrile neutropenia, "for more than one hour"
-TEMPERATURE_RANGE_C = (30.0, 45.0)  # instruments.md section 12.3, max_single_temp_c range
+TEMPERATURE_RANGE_C = (30.0, 45.0)  # docs/spec/instruments.md §12.3, max_single_temp_c range
 
 
 class CtcaeTerm(enum.Enum):
@@ -159,7 +159,7 @@ def grade_neutrophil_count_decreased(value: float, lln: float, unit: CountUnit) 
     Notes
     -----
     A value at or above the LLN is not graded, even when the LLN is below 1500/uL
-    (instruments.md section 8.1). Raises :class:`InvalidValueError` for a negative value or a
+    (docs/spec/instruments.md §8.1). Raises :class:`InvalidValueError` for a negative value or a
     non-positive LLN.
     """
     _require_non_negative("neutrophil count", value)
@@ -230,7 +230,7 @@ def grade_anemia(assessment: AnemiaAssessment) -> CtcaeGrade:
     Notes
     -----
     Convention C1: "transfusion indicated" gives grade 3 whatever the value. Grade 4 is
-    clinician-flagged and, as instruments.md section 8.1 states, needs Hgb < LLN; the flag is
+    clinician-flagged and, as docs/spec/instruments.md §8.1 states, needs Hgb < LLN; the flag is
     ignored otherwise. Grade 5 (death) is taken as flagged. Raises
     :class:`OutOfValidatedRangeError` ("hemoglobin 30 g/dL is outside 0-25") outside the range.
     """

@@ -11,7 +11,7 @@ biologic age before allogeneic hematopoietic cell transplantation. J Clin Oncol
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, section 7.1; the 2005 definitions are pinned (not the later
+Follows docs/spec/instruments.md §7.1; the 2005 definitions are pinned (not the later
 ASH table wording).
 
 - Score = sum of the weights present (0-26); risk groups 0 low, 1-2 intermediate, >= 3 high.
@@ -19,7 +19,7 @@ ASH table wording).
 - Measurements derive items with the published bounds: BMI > 35 kg/m2; creatinine > 2 mg/dL;
   EF <= 50%; FEV1 or haemoglobin-corrected DLco (% predicted) <= 65 severe, > 65 and <= 80
   moderate; bilirubin > 1 and <= 1.5 x ULN or AST/ALT > 1 and <= 2.5 x ULN mild, above those
-  moderate/severe. Multiples of the ULN are compared with the D11 tolerance.
+  moderate/severe. Multiples of the ULN are compared with the decision D11 tolerance.
 - Decision D5: ``rheumatologic`` (SLE, RA...) is scored whenever present, including when it is the
   transplant indication; :class:`RheumatologicPolicy` can exclude the indication, and the result
   records the policy used.
@@ -35,7 +35,7 @@ from collections.abc import Collection
 from lupus_sct.domain.comparisons import above, at_most
 from lupus_sct.domain.errors import OutOfValidatedRangeError
 
-VERSION = "HCT-CI 2005"  # Sorror 2005; instruments.md section 7.1, pitfall 3
+VERSION = "HCT-CI 2005"  # Sorror 2005; docs/spec/instruments.md §7.1, pitfall 3
 OBESITY_MIN_BMI_EXCLUSIVE = 35.0  # Sorror 2005, Table 2: "BMI > 35 kg/m2"
 RENAL_MIN_CREATININE_MG_DL_EXCLUSIVE = 2.0  # Sorror 2005, Table 2: "serum creatinine > 2 mg/dL"
 CARDIAC_MAX_EF_PCT = 50.0  # Sorror 2005, Table 2: "EF <= 50%"
@@ -48,14 +48,14 @@ HCT_CI_AGE_MIN_YEARS = 40  # Sorror 2014: +1 if age >= 40 years
 HCT_CI_AGE_POINTS = 1  # Sorror 2014
 INTERMEDIATE_RISK_MIN = 1  # Sorror 2005: scores 1-2 intermediate
 HIGH_RISK_MIN = 3  # Sorror 2005: score >= 3 high
-MAX_SCORE = 26  # Sorror 2005; instruments.md section 7.1
-BMI_RANGE = (10.0, 80.0)  # instruments.md section 12.3, kg/m2
-CREATININE_RANGE_MG_DL = (0.1, 40.0)  # instruments.md section 12.3
-EF_RANGE_PCT = (5.0, 90.0)  # instruments.md section 12.3
-PULMONARY_RANGE_PCT = (5.0, 150.0)  # instruments.md section 12.3, % predicted
-BILIRUBIN_RANGE_X_ULN = (0.0, 50.0)  # instruments.md section 12.3
-AST_ALT_RANGE_X_ULN = (0.0, 100.0)  # instruments.md section 12.3
-AGE_RANGE_YEARS = (0, 100)  # instruments.md section 12.3
+MAX_SCORE = 26  # Sorror 2005; docs/spec/instruments.md §7.1
+BMI_RANGE = (10.0, 80.0)  # docs/spec/instruments.md §12.3, kg/m2
+CREATININE_RANGE_MG_DL = (0.1, 40.0)  # docs/spec/instruments.md §12.3
+EF_RANGE_PCT = (5.0, 90.0)  # docs/spec/instruments.md §12.3
+PULMONARY_RANGE_PCT = (5.0, 150.0)  # docs/spec/instruments.md §12.3, % predicted
+BILIRUBIN_RANGE_X_ULN = (0.0, 50.0)  # docs/spec/instruments.md §12.3
+AST_ALT_RANGE_X_ULN = (0.0, 100.0)  # docs/spec/instruments.md §12.3
+AGE_RANGE_YEARS = (0, 100)  # docs/spec/instruments.md §12.3
 
 
 class HctCiComorbidity(enum.Enum):
@@ -101,7 +101,7 @@ _C = HctCiComorbidity
 _LOWER_TIER_OF = {
     _C.HEPATIC_MODERATE_SEVERE: _C.HEPATIC_MILD,
     _C.PULMONARY_SEVERE: _C.PULMONARY_MODERATE,
-}  # Sorror 2005: one tier per organ; instruments.md section 7.1, pitfall 2
+}  # Sorror 2005: one tier per organ; docs/spec/instruments.md §7.1, pitfall 2
 
 
 class RiskGroup(enum.Enum):
@@ -113,7 +113,7 @@ class RiskGroup(enum.Enum):
 
 
 class RheumatologicPolicy(enum.Enum):
-    """Whether ``rheumatologic`` counts when the disease is the transplant indication (D5)."""
+    """Whether ``rheumatologic`` counts when the disease is the HSCT indication (decision D5)."""
 
     INCLUDE_INDICATION = "include_indication"
     EXCLUDE_INDICATION = "exclude_indication"
@@ -145,7 +145,7 @@ class HctCiMeasurements:
     Raises
     ------
     OutOfValidatedRangeError
-        When a value is outside its validated range (instruments.md section 12.3).
+        When a value is outside its validated range (docs/spec/instruments.md §12.3).
     """
 
     bmi: float | None = None
@@ -236,7 +236,7 @@ def hepatic_tier(
 
 
 def derived_comorbidities(m: HctCiMeasurements) -> frozenset[HctCiComorbidity]:
-    """The items the measurements meet (section 7.1 thresholds)."""
+    """The items the measurements meet (docs/spec/instruments.md §7.1 thresholds)."""
     found: set[HctCiComorbidity] = set()
     if m.bmi is not None and is_obese(m.bmi):
         found.add(_C.OBESITY)
@@ -280,7 +280,7 @@ def score_hct_ci(
     Parameters
     ----------
     comorbidities
-        Comorbidities present, as attested (SLE/RA patients include ``RHEUMATOLOGIC``, D5).
+        Comorbidities present, as attested (SLE/RA patients include ``RHEUMATOLOGIC``, decision D5).
     measurements
         Optional measurements; each item they meet is added to ``comorbidities``.
     rheumatologic_policy, rheumatologic_is_indication

@@ -10,7 +10,7 @@ NCI PDQ, Graft-versus-host disease: adult stool criteria apply above 50 kg.
 
 Notes
 -----
-- Explicit intervals of ../shared/docs/instruments.md, section 9.3. The published bilirubin gaps
+- Explicit intervals of docs/spec/instruments.md §9.3. The published bilirubin gaps
   (3.0-3.1 and 6.0-6.1 mg/dL) are closed as > 3 and > 6.
 - Lower GI: the volume is used whenever it is recorded; episodes only when no volume is recorded.
   Stage 4 (severe pain with or without ileus, or grossly bloody stool) overrides both. A positive
@@ -29,14 +29,14 @@ import math
 
 from lupus_sct.domain.errors import InvalidValueError, OutOfValidatedRangeError
 
-MAGIC_VERSION = "MAGIC 2016"  # Harris 2016 (convention 6: version pinned)
+MAGIC_VERSION = "MAGIC 2016"  # Harris 2016 (docs/spec/instruments.md §0.6: version pinned)
 SKIN_STAGE_2_MIN_BSA_PCT = 25.0  # Harris 2016, table 1: skin stage 2 is 25-50% BSA
 SKIN_STAGE_2_MAX_BSA_PCT = 50.0  # Harris 2016, table 1: skin stage 3 is > 50% BSA
 LIVER_STAGE_1_MIN_MG_DL = 2.0  # Harris 2016, table 1: bilirubin 2-3 mg/dL is stage 1
 LIVER_STAGE_1_MAX_MG_DL = 3.0  # Harris 2016, table 1: stage 2 is 3.1-6 (closed as > 3)
 LIVER_STAGE_2_MAX_MG_DL = 6.0  # Harris 2016, table 1: stage 3 is 6.1-15 (closed as > 6)
 LIVER_STAGE_3_MAX_MG_DL = 15.0  # Harris 2016, table 1: stage 4 is > 15 mg/dL
-BILIRUBIN_MAX_MG_DL = 60.0  # instruments.md section 12.3, magic-agvhd bilirubin range 0-60
+BILIRUBIN_MAX_MG_DL = 60.0  # docs/spec/instruments.md §12.3, magic-agvhd bilirubin range 0-60
 ADULT_STOOL_ML_DAY = (
     500.0,
     1000.0,

@@ -10,7 +10,7 @@ Oncology Group. Am J Clin Oncol 1982;5:649-55. doi:10.1097/00000421-198212000-00
 
 Notes
 -----
-Follows ../shared/docs/instruments.md, sections 7.2 and 7.3, and decision D9: the native scale is
+Follows docs/spec/instruments.md §7.2 and §7.3, and decision D9: the native scale is
 stored; the KPS to ECOG conversion is the conventional protocol table, derived and labelled, and
 not validated. KPS runs 0-100 in steps of 10; ECOG is a whole number 0-5. Patients under 16 are
 assessed with the Lansky scale (CIBMTR), which is not implemented here.
@@ -38,7 +38,7 @@ KPS_TO_ECOG = {
     20: 4,
     10: 4,
     0: 5,
-}  # instruments.md section 7.3, conventional table (decision D9; not validated)
+}  # docs/spec/instruments.md §7.3, conventional table (decision D9; not validated)
 
 
 class NotOnScaleError(InvalidValueError):

@@ -1,4 +1,4 @@
-"""Batch adapter ``acr-response``: ACR20/50/70 against baseline (section 12.3)."""
+"""Batch adapter ``acr-response``: ACR20/50/70 against baseline (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``das28``: DAS28 score and category, or category only (section 12.3)."""
+"""Batch adapter ``das28`` (docs/spec/instruments.md §12.3).
+
+Score and category, or category only.
+"""
 
 from __future__ import annotations
 

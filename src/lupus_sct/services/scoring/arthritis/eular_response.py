@@ -1,4 +1,7 @@
-"""Batch adapter ``eular-response``: EULAR response from two DAS28 scores (section 12.3)."""
+"""Batch adapter ``eular-response`` (docs/spec/instruments.md §12.3).
+
+Response from two DAS28 scores.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Batch adapter for ``doris-2021`` (instruments.md section 12.3)."""
+"""Batch adapter for ``doris-2021`` (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``eular-acr-2019``: 2019 EULAR/ACR SLE classification (section 12.3)."""
+"""Batch adapter ``eular-acr-2019`` (docs/spec/instruments.md §12.3).
+
+EULAR/ACR SLE classification.
+"""
 
 from __future__ import annotations
 

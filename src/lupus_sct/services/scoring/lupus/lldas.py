@@ -1,4 +1,4 @@
-"""Batch adapter for ``lldas`` (instruments.md section 12.3)."""
+"""Batch adapter for ``lldas`` (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

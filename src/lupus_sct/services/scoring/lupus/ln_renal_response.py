@@ -1,4 +1,4 @@
-"""Batch adapter ``ln-renal-response``: KDIGO 2024 / EULAR/ERA-EDTA 2019 (section 12.3)."""
+"""Batch adapter ``ln-renal-response``: KDIGO or EULAR/ERA-EDTA (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Batch adapter for ``selena-flare-index`` (instruments.md section 12.3)."""
+"""Batch adapter for ``selena-flare-index`` (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Batch adapter for ``sledai-2k`` (instruments.md section 12.3): shapes ``total`` and
+"""Batch adapter for ``sledai-2k`` (docs/spec/instruments.md §12.3): shapes ``total`` and
 ``descriptor_threshold``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Batch adapter ``slicc-2012``: 2012 SLICC SLE classification (section 12.3)."""
+"""Batch adapter ``slicc-2012``: 2012 SLICC SLE classification (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``slicc-acr-di``: SDI ``total`` and ``persistence`` shapes (section 12.3)."""
+"""Batch adapter ``slicc-acr-di`` (docs/spec/instruments.md §12.3).
+
+``total`` and ``persistence`` shapes.
+"""
 
 from __future__ import annotations
 

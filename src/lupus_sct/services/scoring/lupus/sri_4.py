@@ -1,4 +1,4 @@
-"""Batch adapter for ``sri-4`` (instruments.md section 12.3), and the BILAG-2004 grade reader
+"""Batch adapter for ``sri-4`` (docs/spec/instruments.md §12.3), and the BILAG-2004 grade reader
 shared with ``bicla``."""
 
 from __future__ import annotations

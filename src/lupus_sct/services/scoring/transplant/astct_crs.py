@@ -1,4 +1,4 @@
-"""Batch adapter ``astct-crs``: ASTCT 2019 cytokine release syndrome grade (section 12.3)."""
+"""Batch adapter ``astct-crs``: ASTCT 2019 CRS grade (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 

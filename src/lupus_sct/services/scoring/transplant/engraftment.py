@@ -1,4 +1,7 @@
-"""Batch adapter ``engraftment``: CIBMTR neutrophil and platelet recovery (section 12.3)."""
+"""Batch adapter ``engraftment`` (docs/spec/instruments.md §12.3).
+
+CIBMTR neutrophil, platelet recovery.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``hct-ci``: HCT-CI, item thresholds and HCT-CI/age (section 12.3)."""
+"""Batch adapter ``hct-ci`` (docs/spec/instruments.md §12.3).
+
+HCT-CI, item thresholds, HCT-CI/age.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``magic-agvhd``: MAGIC 2016 acute GVHD organ stages and grade (section 12.3)."""
+"""Batch adapter ``magic-agvhd`` (docs/spec/instruments.md §12.3).
+
+MAGIC 2016 organ stages and grade.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Batch adapter ``performance-status``: KPS to ECOG and scale validation (section 12.3)."""
+"""Batch adapter ``performance-status`` (docs/spec/instruments.md §12.3).
+
+KPS to ECOG, scale checks.
+"""
 
 from __future__ import annotations
 

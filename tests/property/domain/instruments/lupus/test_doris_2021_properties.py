@@ -1,5 +1,6 @@
-"""Invariants of DORIS 2021 remission (van Vollenhoven 2021; decisions D2, D3; convention C9),
-and its agreement with LLDAS (Franklyn 2016), which every DORIS remission must satisfy."""
+"""Invariants of DORIS 2021 remission (van Vollenhoven 2021; decision D2, decision D3;
+convention C9), and its agreement with LLDAS (Franklyn 2016), which every DORIS remission must
+satisfy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Invariants of LLDAS (Franklyn 2016; instruments.md section 5.5)."""
+"""Invariants of LLDAS (Franklyn 2016; docs/spec/instruments.md §5.5)."""
 
 from __future__ import annotations
 

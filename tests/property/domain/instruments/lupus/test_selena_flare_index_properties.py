@@ -1,4 +1,4 @@
-"""Invariants of the SELENA Flare Index (Petri 1999; instruments.md section 1, convention C3)."""
+"""Invariants of the SELENA Flare Index (Petri 1999; docs/spec/instruments.md §1, convention C3)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ FLAGS = (
     "severe_manifestation_new_or_worse",
     "mild_moderate_manifestation_new_or_worse",
 )
-SEVERE_FLAGS = (  # Petri 1999, severe column; instruments.md section 1, severe rules 4-7
+SEVERE_FLAGS = (  # Petri 1999, severe column; docs/spec/instruments.md §1, severe rules 4-7
     "prednisone_doubled",
     "new_cyclophosphamide_azathioprine_methotrexate",
     "new_mycophenolate",

@@ -1,4 +1,5 @@
-"""Invariants of the SLEDAI-2K (Gladman 2002; instruments.md section 1, decisions D1 and D2)."""
+"""Invariants of the SLEDAI-2K (Gladman 2002; docs/spec/instruments.md §1; decision D1 and
+decision D2)."""
 
 from __future__ import annotations
 

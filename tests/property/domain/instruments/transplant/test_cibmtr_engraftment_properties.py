@@ -1,4 +1,4 @@
-"""Invariants of the CIBMTR engraftment algorithm (instruments.md section 8.2, convention C4)."""
+"""Invariants of the CIBMTR engraftment algorithm (docs/spec/instruments.md §8.2, convention C4)."""
 
 from __future__ import annotations
 

@@ -83,11 +83,11 @@ def test_at_least_three_of_the_five_other_measures_must_improve(
 
 
 def test_a_zero_baseline_measure_counts_as_not_improved() -> None:
-    # instruments.md 10.4: "A core-set measure whose baseline is 0 cannot show improvement"
+    # docs/spec/instruments.md §10.4: a core-set measure with baseline 0 cannot show improvement.
     assert is_improved_by(0.0, 0.0, 20) is False
 
 
 def test_a_zero_joint_count_baseline_is_refused() -> None:
-    # instruments.md 12.3: tjc68 and sjc66 baselines must be > 0
+    # docs/spec/instruments.md §12.3: tjc68 and sjc66 baselines must be > 0
     with pytest.raises(InvalidValueError, match="tjc68_baseline"):
         acr_response(dataclasses.replace(BASELINE, tjc68=0), BASELINE)

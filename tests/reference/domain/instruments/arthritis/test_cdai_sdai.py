@@ -38,7 +38,7 @@ def test_sdai_adds_crp_in_mg_per_dl() -> None:
 
 def test_a_decimal_sum_landing_on_2_8_is_cdai_remission() -> None:
     # Aletaha 2005: CDAI remission <= 2.8; in binary 1 + 0 + 1.1 + 0.7 = 2.8000000000000003,
-    # the exact decimal sum is 2.8 (convention C6, instruments.md 10.2)
+    # the exact decimal sum is 2.8 (convention C6, docs/spec/instruments.md §10.2)
     result = cdai(CdaiComponents(1, 0, 1.1, 0.7))
     assert result.score == 2.8
     assert result.category is DiseaseActivity.REMISSION
@@ -73,6 +73,6 @@ def test_sdai_sum_landing_on_3_3_is_remission() -> None:
 
 
 def test_a_global_assessment_above_10_cm_is_refused() -> None:
-    # Aletaha 2005: global assessments on 0-10 cm scales (instruments.md 10, pitfall 2)
+    # Aletaha 2005: global assessments on 0-10 cm scales (docs/spec/instruments.md §10, pitfall 2)
     with pytest.raises(OutOfValidatedRangeError, match="patient_global_0_10 45 cm"):
         cdai(CdaiComponents(1, 1, 45, 3.0))

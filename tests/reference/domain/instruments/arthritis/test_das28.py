@@ -76,7 +76,7 @@ def test_das28_matches_the_published_formula(
     ("score", "expected", "source"),
     [
         (2.59, DiseaseActivity.REMISSION, "das-score.nl: remission is DAS28 < 2.6"),
-        (2.6, DiseaseActivity.LOW, "instruments.md 10.1 pitfall 5: 2.6 is 'low'"),
+        (2.6, DiseaseActivity.LOW, "docs/spec/instruments.md §10.1 pitfall 5: 2.6 is 'low'"),
         (3.2, DiseaseActivity.LOW, "das-score.nl: low activity is DAS28 <= 3.2"),
         (3.21, DiseaseActivity.MODERATE, "das-score.nl: moderate is 3.2 < DAS28 <= 5.1"),
         (5.1, DiseaseActivity.MODERATE, "das-score.nl: moderate includes 5.1"),
@@ -97,7 +97,8 @@ def test_crp_variant_uses_the_same_cut_offs_as_esr() -> None:
 
 
 def test_esr_below_1_is_refused_with_the_clinical_message() -> None:
-    # instruments.md 12.1 example message; ln(0) is undefined (section 10, pitfall 3)
+    # docs/spec/instruments.md §12.1 example message; ln(0) is undefined (docs/spec/instruments.md
+    # §10, pitfall 3).
     with pytest.raises(Das28InputError, match=r"^DAS28-ESR needs esr_mm_h >= 1$"):
         das28_score(Das28Variant.ESR, Das28Inputs(1, 1, esr_mm_h=0.0, patient_global_mm=10.0))
 

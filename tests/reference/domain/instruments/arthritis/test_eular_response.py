@@ -17,9 +17,14 @@ NONE = EularResponse.NONE
     ("baseline", "followup", "expected", "source"),
     [
         (4.5, 3.2, GOOD, "van Gestel 1996: <= 3.2 and improvement > 1.2 is good"),
-        (4.4, 3.2, MODERATE, "van Gestel 1996: improvement exactly 1.2 is not > 1.2 (D11)"),
+        (
+            4.4,
+            3.2,
+            MODERATE,
+            "van Gestel 1996: improvement exactly 1.2 is not > 1.2 (decision D11)",
+        ),
         (3.9, 3.2, MODERATE, "van Gestel 1996: <= 3.2 and improvement > 0.6 is moderate"),
-        (3.8, 3.2, NONE, "van Gestel 1996: improvement exactly 0.6 is none (D11)"),
+        (3.8, 3.2, NONE, "van Gestel 1996: improvement exactly 0.6 is none (decision D11)"),
         (6.0, 4.0, MODERATE, "van Gestel 1996: 3.2-5.1 and improvement > 1.2 is moderate"),
         (4.8, 4.0, MODERATE, "van Gestel 1996: 3.2-5.1 and improvement > 0.6 is moderate"),
         (4.6, 4.0, NONE, "van Gestel 1996: 3.2-5.1 and improvement 0.6 is none"),
@@ -27,7 +32,7 @@ NONE = EularResponse.NONE
         (5.8, 5.1, MODERATE, "van Gestel 1996: 5.1 row, improvement 0.7 -> moderate"),
         (7.0, 5.2, MODERATE, "van Gestel 1996: > 5.1 and improvement > 1.2 is moderate"),
         (6.2, 5.2, NONE, "van Gestel 1996: > 5.1 and improvement 0.6-1.2 is none"),
-        (3.0, 3.1, NONE, "instruments.md 10.3: a worsening is 'none'"),
+        (3.0, 3.1, NONE, "docs/spec/instruments.md §10.3: a worsening is 'none'"),
     ],
 )
 def test_eular_response_follows_the_van_gestel_table(

@@ -2,7 +2,7 @@
 
 Source: the BICLA definition (Wallace DJ et al. Arthritis Rheum 2011;63(Suppl 10):S894; EMBLEM,
 Ann Rheum Dis 2014;73:183-90; Mapi eprovide BICLA page), as transcribed in
-../shared/docs/instruments.md section 5.2 with convention C8 and decision D11.
+docs/spec/instruments.md §5.2 with convention C8 and decision D11.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_the_sledai_2k_must_not_be_worse_than_baseline(followup: int, responder:
     ("baseline", "followup", "responder"),
     [
         (1.0, 1.29, True),  # increase 0.29
-        (0.4, 0.7, False),  # 0.7 - 0.4 == 0.29999999999999993, an increase of 0.3 (D11)
+        (0.4, 0.7, False),  # 0.7 - 0.4 == 0.29999999999999993, an increase of 0.3 (decision D11)
         (1.0, 1.3, False),  # increase 0.3
         (1.0, 1.31, False),  # increase 0.31
     ],

@@ -3,7 +3,7 @@
 Source: van Vollenhoven RF et al. 2021 DORIS definition of remission in SLE. Lupus Sci Med
 2021;8:e000538 (abstract and Table 2): clinical SLEDAI = 0, evaluator global <0.5 (0-3),
 prednisolone 5 mg/day or less (decision D3), stable antimalarials, immunosuppressives and
-biologics allowed (convention C9); as transcribed in ../shared/docs/instruments.md section 5.4.
+biologics allowed (convention C9); as transcribed in docs/spec/instruments.md §5.4.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_serological_activity_alone_does_not_prevent_remission() -> None:
 
 @pytest.mark.parametrize("descriptor", [D.LEUKOPENIA, D.THROMBOCYTOPENIA, D.FEVER, D.RASH])
 def test_any_clinical_descriptor_prevents_remission(descriptor: SledaiDescriptor) -> None:
-    # instruments.md section 5.4 pitfall: leukopenia, thrombocytopenia and fever are clinical items.
+    # docs/spec/instruments.md §5.4 pitfall: leukopenia, thrombocytopenia, fever are clinical items.
     assert _doris(sledai2k_descriptors=frozenset({descriptor})) is False
 
 
@@ -80,6 +80,6 @@ def test_stable_treatment_flags_are_recorded_and_never_change_remission(
     "changes", [{"pga": 3.01}, {"pga": -0.01}, {"prednisolone_mg_per_day": 1000.1}]
 )
 def test_values_outside_their_validated_range_are_refused(changes: dict[str, Any]) -> None:
-    # instruments.md section 12.3: PGA 0-3, prednisolone 0-1000 mg/day.
+    # docs/spec/instruments.md §12.3: PGA 0-3, prednisolone 0-1000 mg/day.
     with pytest.raises(OutOfValidatedRangeError):
         _doris(**changes)

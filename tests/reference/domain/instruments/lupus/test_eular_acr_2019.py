@@ -2,7 +2,7 @@
 
 Sources: Aringer M, et al. Ann Rheum Dis 2019;78:1151-9, Figure 1 (criteria, weights, domains,
 entry criterion, ">= 10 points" with ">= 1 clinical criterion"), as tabulated in
-../shared/docs/instruments.md section 3.
+docs/spec/instruments.md §3.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_every_criterion_carries_its_published_weight() -> None:
 
 
 def test_all_criteria_present_give_the_published_maximum_of_51() -> None:
-    # instruments.md section 3: maximum 51 (39 clinical + 12 immunologic).
+    # docs/spec/instruments.md §3: maximum 51 (39 clinical + 12 immunologic).
     result = classify_eular_acr_2019(True, list(C))
     assert result.score == 51
     assert result.classified
@@ -73,13 +73,14 @@ def test_only_the_highest_criterion_of_a_domain_counts() -> None:
 def test_classification_needs_at_least_ten_points(
     criteria: list[EularAcrCriterion], score: int, classified: bool
 ) -> None:
-    # Aringer 2019: "classify as SLE with a score of >= 10 points" (instruments.md pitfall 5).
+    # Aringer 2019: "classify as SLE with a score of >= 10 points" (docs/spec/instruments.md §3,
+    # pitfall 5).
     result = classify_eular_acr_2019(True, criteria)
     assert (result.score, result.classified) == (score, classified)
 
 
 def test_immunologic_criteria_alone_never_classify() -> None:
-    # Aringer 2019 and instruments.md section 3, pitfall 2: anti-dsDNA 6 + low C3 and C4 4 +
+    # Aringer 2019 and docs/spec/instruments.md §3, pitfall 2: anti-dsDNA 6 + low C3 and C4 4 +
     # antiphospholipid 2 = 12 points without a clinical criterion.
     criteria = [C.ANTI_DSDNA_OR_ANTI_SMITH, C.LOW_C3_AND_LOW_C4, C.ANTIPHOSPHOLIPID_ANTIBODIES]
     result = classify_eular_acr_2019(True, criteria)
@@ -88,7 +89,7 @@ def test_immunologic_criteria_alone_never_classify() -> None:
 
 
 def test_without_the_ana_entry_criterion_the_score_is_computed_but_not_classified() -> None:
-    # Aringer 2019: ANA >= 1:80 is the entry criterion; instruments.md section 12.3 computes the
+    # Aringer 2019: ANA >= 1:80 is the entry criterion; docs/spec/instruments.md §12.3 computes the
     # score for information. Class III/IV nephritis 10 + anti-dsDNA 6 = 16.
     criteria = [C.RENAL_BIOPSY_CLASS_III_OR_IV, C.ANTI_DSDNA_OR_ANTI_SMITH]
     result = classify_eular_acr_2019(False, criteria)

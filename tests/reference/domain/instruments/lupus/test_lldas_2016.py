@@ -2,7 +2,7 @@
 
 Source: Franklyn K et al. Definition and initial validation of a Lupus Low Disease Activity
 State (LLDAS). Ann Rheum Dis 2016;75:1615-21, criteria 1-5 and the major-organ list, as
-transcribed in ../shared/docs/instruments.md section 5.5.
+transcribed in docs/spec/instruments.md §5.5.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def test_a_quiescent_visit_is_in_lldas() -> None:
 def test_the_sledai_2k_must_be_at_most_4(
     descriptors: set[SledaiDescriptor], expected: tuple[bool, tuple[int, ...]]
 ) -> None:
-    # Franklyn 2016, criterion 1: SLEDAI-2K <=4; section 5.5 pitfall: serology alone is compatible.
+    # Franklyn 2016, criterion 1: SLEDAI-2K <=4; docs/spec/instruments.md §5.5 pitfall: serology
+    # alone is compatible.
     assert _lldas(sledai2k_descriptors=frozenset(descriptors)) == expected
 
 
@@ -78,7 +79,7 @@ MAJOR_ORGAN = [
 @pytest.mark.parametrize("descriptor", MAJOR_ORGAN)
 def test_any_major_organ_descriptor_prevents_lldas(descriptor: SledaiDescriptor) -> None:
     # Franklyn 2016, criterion 1: no renal, CNS, cardiopulmonary, vasculitis or fever activity
-    # (instruments.md section 5.5 table), even when the total is <=4 (fever alone scores 1).
+    # (docs/spec/instruments.md §5.5 table), even when the total is <=4 (fever alone scores 1).
     assert _lldas(sledai2k_descriptors=frozenset({descriptor})) == (False, (1,))
 
 
@@ -132,6 +133,6 @@ def test_every_unmet_criterion_is_reported() -> None:
 
 @pytest.mark.parametrize("changes", [{"pga": 3.5}, {"prednisolone_mg_per_day": -1.0}])
 def test_values_outside_their_validated_range_are_refused(changes: dict[str, Any]) -> None:
-    # instruments.md section 12.3: PGA 0-3, prednisolone 0-1000 mg/day.
+    # docs/spec/instruments.md §12.3: PGA 0-3, prednisolone 0-1000 mg/day.
     with pytest.raises(OutOfValidatedRangeError):
         _lldas(**changes)

@@ -2,7 +2,7 @@
 
 Sources: KDIGO 2024 lupus nephritis guideline (Kidney Int 2024;105(1S):S1-S69) and the 2019
 EULAR/ERA-EDTA update (Fanouriakis A, et al. Ann Rheum Dis 2020;79:713-23), operationalised in
-../shared/docs/instruments.md section 5.6 (table of operational rules), decision D8 and
+docs/spec/instruments.md §5.6 (table of operational rules), decision D8 and
 convention C2 (15% decline, UPCR 0.5 g/g, 90% of a normal reference of 90, sub-nephrotic < 3.0).
 Expected categories are worked by hand from those published rules.
 """
@@ -48,8 +48,8 @@ def respond(
 def test_complete_response_needs_upcr_below_half_a_gram_per_gram(
     definition: LnDefinition, upcr_followup: float, expected: LnResponse
 ) -> None:
-    # KDIGO 2024: complete "< 0.5 g/g"; EULAR default 0.5 (C2). Baseline 4.0: 0.5 and 0.51 are
-    # still a >= 50% reduction to < 3 g/g, so they are partial.
+    # KDIGO 2024: complete "< 0.5 g/g"; EULAR default 0.5 (convention C2). Baseline 4.0: 0.5 and
+    # 0.51 are still a >= 50% reduction to < 3 g/g, so they are partial.
     assert respond(definition, 4.0, upcr_followup) is expected
 
 
@@ -61,7 +61,7 @@ def test_complete_response_needs_upcr_below_half_a_gram_per_gram(
 def test_partial_response_needs_upcr_below_three_grams_per_gram(
     definition: LnDefinition, upcr_followup: float, expected: LnResponse
 ) -> None:
-    # KDIGO 2024 "< 3 g/g"; EULAR sub-nephrotic (< 3.0, C2). Baseline 8.0 gives >= 50% reduction.
+    # KDIGO 2024 "< 3 g/g"; EULAR sub-nephrotic (< 3.0, convention C2). Baseline 8.0: >= 50% less.
     assert respond(definition, 8.0, upcr_followup) is expected
 
 
@@ -84,12 +84,12 @@ def test_partial_response_needs_at_least_a_fifty_percent_reduction(
 def test_kdigo_kidney_function_is_stable_down_to_a_fifteen_percent_decline(
     egfr_followup: float, expected: LnResponse
 ) -> None:
-    # KDIGO 2024 "within +/-10-15%"; C2 default 15%: baseline 100, limit 85.
+    # KDIGO 2024 "within +/-10-15%"; convention C2 default 15%: baseline 100, limit 85.
     assert respond(KDIGO, 2.0, 0.3, 100.0, egfr_followup) is expected
 
 
 def test_kdigo_any_rise_in_egfr_counts_as_improved() -> None:
-    # instruments.md section 5.6: "any rise counts as improved".
+    # docs/spec/instruments.md §5.6: "any rise counts as improved".
     assert respond(KDIGO, 2.0, 0.3, 40.0, 120.0) is LnResponse.COMPLETE
 
 
@@ -105,7 +105,7 @@ def test_kdigo_decline_limit_is_compared_robustly_at_the_exact_boundary(
 
 
 def test_kdigo_uses_the_patients_baseline_not_a_normal_reference() -> None:
-    # instruments.md section 5.6, pitfall: KDIGO measures against baseline. eGFR 40 -> 38 is a
+    # docs/spec/instruments.md §5.6, pitfall: KDIGO measures against baseline. eGFR 40 -> 38 is a
     # 5% fall, stable for KDIGO but far from near-normal for EULAR (bar 81).
     assert respond(KDIGO, 2.0, 0.3, 40.0, 38.0) is LnResponse.COMPLETE
     assert respond(EULAR, 2.0, 0.3, 40.0, 38.0) is LnResponse.NONE
@@ -118,12 +118,12 @@ def test_kdigo_uses_the_patients_baseline_not_a_normal_reference() -> None:
 def test_eular_near_normal_gfr_is_ninety_percent_of_a_normal_reference_of_ninety(
     egfr_followup: float, expected: LnResponse
 ) -> None:
-    # Fanouriakis 2020 "within 10% of normal GFR"; C2: 0.9 x 90 = 81.
+    # Fanouriakis 2020 "within 10% of normal GFR"; convention C2: 0.9 x 90 = 81.
     assert respond(EULAR, 2.0, 0.3, 60.0, egfr_followup) is expected
 
 
 def test_eular_normal_reference_can_be_set() -> None:
-    # Section 12.3: egfr_normal_reference 60-120; 0.9 x 100 = 90.
+    # docs/spec/instruments.md §12.3: egfr_normal_reference 60-120; 0.9 x 100 = 90.
     assert respond(EULAR, 2.0, 0.3, 60.0, 89.9, egfr_normal_reference=100.0) is LnResponse.NONE
     assert respond(EULAR, 2.0, 0.3, 60.0, 90.0, egfr_normal_reference=100.0) is (
         LnResponse.COMPLETE
@@ -136,7 +136,7 @@ def test_eular_normal_reference_can_be_set() -> None:
 def test_eular_complete_threshold_can_be_raised_to_seven_tenths(
     upcr_followup: float, expected: LnResponse
 ) -> None:
-    # Fanouriakis 2020: "UPCR < 0.5-0.7 g/g"; C2 allows 0.5-0.7, strict "<".
+    # Fanouriakis 2020: "UPCR < 0.5-0.7 g/g"; convention C2 allows 0.5-0.7, strict "<".
     result = respond(EULAR, 4.0, upcr_followup, upcr_complete_threshold_g_per_g=0.7)
     assert result is expected
 
@@ -161,7 +161,7 @@ def test_the_result_records_the_parameters_and_timepoint_used() -> None:
 
 
 def test_a_zero_baseline_upcr_is_rejected() -> None:
-    # instruments.md section 12.3: upcr_baseline_g_per_g "0-30 (>0)".
+    # docs/spec/instruments.md §12.3: upcr_baseline_g_per_g "0-30 (>0)".
     with pytest.raises(InvalidValueError):
         LnRenalMeasurements(0.0, 0.2, 90.0, 90.0, 6.0)
 
@@ -179,6 +179,7 @@ def test_a_zero_baseline_upcr_is_rejected() -> None:
 def test_parameters_outside_their_published_bands_are_rejected(
     parameters: dict[str, float],
 ) -> None:
-    # KDIGO 2024 "10-15%"; Fanouriakis 2020 "0.5-0.7 g/g"; section 12.3 reference 60-120.
+    # KDIGO 2024 "10-15%"; Fanouriakis 2020 "0.5-0.7 g/g"; reference 60-120
+    # (docs/spec/instruments.md §12.3).
     with pytest.raises(OutOfValidatedRangeError):
         LnResponseParameters(**parameters)

@@ -2,7 +2,7 @@
 
 Sources: the SFI table of Petri M, Buyon J, Kim M. Lupus 1999;8:685-91, as reproduced in the
 Annals of the Rheumatic Diseases and transcribed with its operational rules in
-../shared/docs/instruments.md section 1; convention C3 and decision D11 (section 11).
+docs/spec/instruments.md §1; convention C3 and decision D11.
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ def test_an_unchanged_visit_is_no_flare() -> None:
 def test_the_score_criterion_follows_the_sfi_table_at_its_boundaries(
     prev: int, curr: int, expected: SelenaFlare
 ) -> None:
-    # Petri 1999 SFI table, score row; instruments.md section 1 operational rules.
+    # Petri 1999 SFI table, score row; docs/spec/instruments.md §1 operational rules.
     assert _flare(sledai_prev=prev, sledai_curr=curr) is expected
 
 
 def test_a_score_that_stays_above_12_without_rising_is_not_a_flare() -> None:
-    # instruments.md section 1, pitfall 6, and convention C3.
+    # docs/spec/instruments.md §1, pitfall 6, and convention C3.
     assert _flare(sledai_prev=16, sledai_curr=16) is NONE
 
 
@@ -63,10 +63,10 @@ def test_a_score_that_falls_but_stays_above_12_is_not_a_flare() -> None:
     [
         (1.0, 1.9, NONE),  # rise of 0.9
         (1.0, 2.0, MILD),  # rise of 1.0: "increase >=1.0"
-        (1.3, 2.3, MILD),  # 2.3 - 1.3 == 0.9999999999999998 in binary floating point (D11)
+        (1.3, 2.3, MILD),  # 2.3 - 1.3 == 0.9999999999999998 in binary floating point (decision D11)
         (1.0, 2.5, MILD),  # rise of 1.5 to 2.5, not >2.5
         (2.0, 2.6, SEVERE),  # rise to 2.6: "increase to >2.5"
-        (2.8, 2.8, NONE),  # stays above 2.5 without rising (C3)
+        (2.8, 2.8, NONE),  # stays above 2.5 without rising (convention C3)
     ],
 )
 def test_the_pga_criterion_follows_the_sfi_table_at_its_boundaries(
@@ -117,7 +117,7 @@ def test_each_mild_moderate_column_item_alone_is_a_mild_moderate_flare(flag: str
 
 
 def test_severe_overrides_mild_moderate() -> None:
-    # instruments.md section 1 operational rules: "Severe overrides mild/moderate".
+    # docs/spec/instruments.md §1 operational rules: "Severe overrides mild/moderate".
     assert _flare(sledai_prev=4, sledai_curr=8, hospitalized_for_sle=True) is SEVERE
 
 
@@ -132,6 +132,6 @@ def test_severe_overrides_mild_moderate() -> None:
     ],
 )
 def test_values_outside_their_validated_range_are_refused(changes: dict[str, Any]) -> None:
-    # instruments.md section 12.3: SLEDAI 0-105, PGA 0-3, prednisone 0-30 mg/kg/day.
+    # docs/spec/instruments.md §12.3: SLEDAI 0-105, PGA 0-3, prednisone 0-30 mg/kg/day.
     with pytest.raises(InvalidValueError):
         _flare(**changes)

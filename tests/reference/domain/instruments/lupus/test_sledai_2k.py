@@ -1,8 +1,8 @@
 """SLEDAI-2K reference values.
 
 Sources: the SLEDAI-2K form and glossary (Gladman DD, Ibañez D, Urowitz MB. J Rheumatol
-2002;29:288-91), as tabulated in ../shared/docs/instruments.md section 1; the worked example of
-instruments.md section 12.2; decisions D1 and D2 of instruments.md section 11.
+2002;29:288-91), as tabulated in docs/spec/instruments.md §1; the worked example of
+docs/spec/instruments.md §12.2; decision D1 and decision D2 of docs/spec/instruments.md §11.
 """
 
 from __future__ import annotations
@@ -73,12 +73,12 @@ def test_each_descriptor_alone_scores_its_published_weight(descriptor_id: str, w
 
 
 def test_the_vocabulary_is_the_24_descriptors_in_the_order_of_the_published_form() -> None:
-    # instruments.md section 12.3: the 24-id vocabulary, in form order.
+    # docs/spec/instruments.md §12.3: the 24-id vocabulary, in form order.
     assert [d.value for d in SledaiDescriptor] == list(PUBLISHED_WEIGHTS)
 
 
 def test_every_descriptor_present_gives_the_maximum_of_105_and_clinical_101() -> None:
-    # Gladman 2002: range 0-105; instruments.md section 1: clinical SLEDAI range 0-101 (D2).
+    # Gladman 2002: range 0-105; docs/spec/instruments.md §1: clinical SLEDAI 0-101 (decision D2).
     everything = set(SledaiDescriptor)
     assert _score(everything)[:2] == (105, 101)
 
@@ -89,23 +89,24 @@ def test_no_descriptor_scores_zero() -> None:
 
 
 def test_the_section_12_2_example_scores_rash_alopecia_and_derived_fever_as_5() -> None:
-    # instruments.md section 12.2: rash (2) + alopecia (2) + fever from 38.6 °C (1) = 5;
+    # docs/spec/instruments.md §12.2: rash (2) + alopecia (2) + fever from 38.6 °C (1) = 5;
     # platelets 140 x10^9/L do not meet thrombocytopenia (<100).
     result = _score({D.RASH, D.ALOPECIA}, temp_c=38.6, platelets_x10e9_per_l=140)
     assert result == (5, 5, (D.RASH, D.ALOPECIA, D.FEVER))
 
 
 def test_serology_alone_scores_4_with_a_clinical_sledai_of_0() -> None:
-    # instruments.md section 5.5 pitfall: low complement + anti-dsDNA = 4; decision D2 removes both.
+    # docs/spec/instruments.md §5.5 pitfall: low complement + anti-dsDNA = 4; decision D2 drops it.
     assert _score({D.LOW_COMPLEMENT, D.INCREASED_DNA_BINDING})[:2] == (4, 0)
 
 
 def test_clinical_sledai_keeps_leukopenia_thrombocytopenia_and_fever() -> None:
-    # instruments.md section 5.4 pitfall: these are clinical items and count in the cSLEDAI.
+    # docs/spec/instruments.md §5.4 pitfall: these are clinical items and count in the cSLEDAI.
     assert clinical_sledai_score([D.LEUKOPENIA, D.THROMBOCYTOPENIA, D.FEVER]) == 3
 
 
-# Gladman 2002 glossary and instruments.md section 1: strict thresholds except arthritis >=2 (D1).
+# Gladman 2002 glossary and docs/spec/instruments.md §1: strict thresholds except arthritis >=2
+# (decision D1).
 THRESHOLD_CASES = [
     (D.FEVER, 37.9, False),
     (D.FEVER, 38.0, False),
@@ -135,12 +136,12 @@ THRESHOLD_CASES = [
 def test_a_measurement_meets_its_descriptor_only_beyond_the_published_threshold(
     descriptor: SledaiDescriptor, value: float, present: bool
 ) -> None:
-    # Source: THRESHOLD_CASES comment (Gladman 2002 glossary; instruments.md section 1).
+    # Source: THRESHOLD_CASES comment (Gladman 2002 glossary; docs/spec/instruments.md §1).
     assert meets_descriptor_threshold(descriptor, value) is present
 
 
 def test_a_descriptor_without_a_measurement_threshold_is_refused() -> None:
-    # instruments.md section 12.3: descriptor_threshold accepts only the seven derivable ids.
+    # docs/spec/instruments.md §12.3: descriptor_threshold accepts only the seven derivable ids.
     with pytest.raises(InvalidValueError):
         meets_descriptor_threshold(D.RASH, 1)
 
@@ -160,7 +161,7 @@ def test_a_descriptor_without_a_measurement_threshold_is_refused() -> None:
     ],
 )
 def test_a_measurement_outside_its_validated_range_is_refused(field: str, value: float) -> None:
-    # instruments.md section 12.3 ranges: wbc 0-200, platelets 0-2000, temp 30-45, protein 0-50,
+    # docs/spec/instruments.md §12.3 ranges: wbc 0-200, platelets 0-2000, temp 30-45, protein 0-50,
     # RBC and WBC per hpf 0-1000, joints 0-68.
     with pytest.raises(OutOfValidatedRangeError):
         SledaiMeasurements(**{field: value})
@@ -173,28 +174,28 @@ def test_a_measurement_outside_its_validated_range_is_refused(field: str, value:
 def test_a_measurement_at_the_edge_of_its_validated_range_is_accepted(
     field: str, value: float
 ) -> None:
-    # instruments.md section 12.3: the validated ranges are inclusive.
+    # docs/spec/instruments.md §12.3: the validated ranges are inclusive.
     SledaiMeasurements(**{field: value})
 
 
 def test_a_derived_descriptor_not_attributed_to_sle_is_not_counted() -> None:
-    # instruments.md section 1: "pyuria from a urinary tract infection ... not scored".
+    # docs/spec/instruments.md §1: "pyuria from a urinary tract infection ... not scored".
     assert _score(excluded={D.PYURIA}, wbc_per_hpf=20)[:2] == (0, 0)
 
 
 def test_a_listed_descriptor_counts_even_when_the_measurement_is_below_threshold() -> None:
-    # instruments.md section 12.3: listed descriptors are assertions over the whole window.
+    # docs/spec/instruments.md §12.3: listed descriptors are assertions over the whole window.
     assert _score({D.FEVER}, temp_c=37.0)[:2] == (1, 1)
 
 
 def test_a_descriptor_both_listed_and_excluded_is_a_contradiction() -> None:
-    # instruments.md section 12.3: "a contradiction and an error".
+    # docs/spec/instruments.md §12.3: "a contradiction and an error".
     with pytest.raises(InvalidValueError):
         SledaiAssessment(descriptors=frozenset({D.RASH}), not_attributed_to_sle=frozenset({D.RASH}))
 
 
 def test_a_descriptor_both_listed_and_derived_counts_once() -> None:
-    # instruments.md section 1, pitfall 2: each descriptor is binary.
+    # docs/spec/instruments.md §1, pitfall 2: each descriptor is binary.
     assert _score({D.ARTHRITIS}, arthritis_joint_count=6)[:2] == (4, 4)
 
 

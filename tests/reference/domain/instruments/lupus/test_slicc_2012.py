@@ -2,7 +2,7 @@
 
 Sources: Petri M, et al. Arthritis Rheum 2012;64:2677-86, Table 1 and the classification rule
 (">= 4 criteria with >= 1 clinical and >= 1 immunologic, or biopsy-proven lupus nephritis with
-ANA or anti-dsDNA"), as tabulated in ../shared/docs/instruments.md section 4; convention C5.
+ANA or anti-dsDNA"), as tabulated in docs/spec/instruments.md §4; convention C5.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_the_vocabularies_have_the_published_numbers_of_criteria() -> None:
 
 
 def test_leukopenia_and_lymphopenia_count_once() -> None:
-    # Petri 2012, clinical criterion 10; instruments.md section 4, pitfall 1.
+    # Petri 2012, clinical criterion 10; docs/spec/instruments.md §4, pitfall 1.
     assert classify_slicc_2012([C.LEUKOPENIA, C.LYMPHOPENIA], []).n_clinical == 1
 
 
@@ -78,7 +78,7 @@ def test_biopsy_proven_nephritis_with_ana_or_anti_dsdna_classifies(
 
 
 def test_biopsy_proven_nephritis_with_anti_sm_alone_does_not_classify() -> None:
-    # instruments.md section 4, pitfall 4.
+    # docs/spec/instruments.md §4, pitfall 4.
     result = classify_slicc_2012([], [IMM.ANTI_SM], biopsy_proven_lupus_nephritis=True)
     assert not result.classified
 

@@ -1,7 +1,7 @@
 """SLICC/ACR Damage Index reference values.
 
 Sources: the SDI form (Gladman D, et al. Arthritis Rheum 1996;39:363-9), as tabulated in
-../shared/docs/instruments.md section 2 (item weights, organ maxima, maximum 47, ESRD "or" rule,
+docs/spec/instruments.md §2 (item weights, organ maxima, maximum 47, ESRD "or" rule,
 "2 if >1" count items), decision D4 (6-month rule and exempt items) and convention C10 (exactly
 6 months scores).
 """
@@ -29,7 +29,7 @@ from lupus_sct.domain.instruments.lupus.slicc_acr_di import (
 
 S = SdiItem
 
-# Gladman 1996 form: organ maxima (instruments.md section 2, first column).
+# Gladman 1996 form: organ maxima (docs/spec/instruments.md §2, first column).
 PUBLISHED_ORGAN_MAXIMA = {
     "ocular": 2,
     "neuropsychiatric": 6,
@@ -69,7 +69,7 @@ class Dated:
 
 
 def test_the_form_has_41_items_and_the_published_count_and_exempt_sets() -> None:
-    # Gladman 1996: 41 items; instruments.md section 2.
+    # Gladman 1996: 41 items; docs/spec/instruments.md §2.
     assert len(SdiItem) == 41
     assert {i.value for i in COUNT_ITEMS} == PUBLISHED_COUNT_ITEMS
     assert {i.value for i in EXEMPT_ITEMS} == PUBLISHED_EXEMPT_ITEMS
@@ -94,7 +94,7 @@ def test_esrd_scores_three() -> None:
 
 
 def test_esrd_replaces_the_other_renal_items_so_the_renal_maximum_is_three() -> None:
-    # instruments.md section 2, pitfall 1: renal maximum is 3, not 5.
+    # docs/spec/instruments.md §2, pitfall 1: renal maximum is 3, not 5.
     counts = {S.RENAL_ESRD: 1, S.RENAL_GFR_LT_50PCT: 1, S.RENAL_PROTEINURIA_GE_3_5G_24H: 1}
     assert score_sdi_total(counts).score == 3
 
@@ -107,7 +107,7 @@ def test_gfr_and_proteinuria_without_esrd_score_two() -> None:
 
 @pytest.mark.parametrize(("count", "expected"), [(0, 0), (1, 1), (2, 2), (5, 2)])
 def test_count_items_score_zero_one_or_two(count: int, expected: int) -> None:
-    # instruments.md section 2: "A count of 0 scores 0, 1 scores 1, and >=2 scores 2".
+    # docs/spec/instruments.md §2: "A count of 0 scores 0, 1 scores 1, and >=2 scores 2".
     for item in COUNT_ITEMS:
         assert score_sdi_total({item: count}).score == expected
 
@@ -152,7 +152,7 @@ def test_a_repeated_stroke_scores_two_in_the_persistence_shape() -> None:
 
 
 def test_an_item_listed_twice_is_an_error() -> None:
-    # instruments.md section 12.3: "an item may appear only once".
+    # docs/spec/instruments.md §12.3: "an item may appear only once".
     items = [SdiPersistenceItem(S.DIABETES, 7), SdiPersistenceItem(S.DIABETES, 8)]
     with pytest.raises(InvalidValueError):
         score_sdi_persistence(items)
@@ -206,7 +206,7 @@ def test_an_item_recorded_at_two_assessments_counts_once_at_its_highest_points()
     ("last_egfr", "last_date", "onset"),
     [
         (49.9, date(2024, 7, 14), None),  # run spans 5 months 30 days: one day short
-        (49.9, date(2024, 7, 15), date(2024, 1, 15)),  # exactly 6 months: scored (C10)
+        (49.9, date(2024, 7, 15), date(2024, 1, 15)),  # exactly 6 months: scored (convention C10)
         (50.0, date(2024, 7, 15), None),  # 50 is not below 50
     ],
 )

@@ -2,7 +2,7 @@
 
 Source: Furie RA et al. Novel evidence-based systemic lupus erythematosus responder index.
 Arthritis Rheum 2009;61:1143-51 (SELENA-SLEDAI reduction >=4; no new BILAG A and no more than
-one new BILAG B; PGA worsening <0.3), as transcribed in ../shared/docs/instruments.md section 5.1
+one new BILAG B; PGA worsening <0.3), as transcribed in docs/spec/instruments.md §5.1
 with convention C8 and decision D11.
 """
 
@@ -62,19 +62,19 @@ def test_one_new_bilag_b_is_allowed_and_two_are_not() -> None:
 
 
 def test_a_persisting_b_and_an_a_improving_to_b_are_not_new_bs() -> None:
-    # instruments.md section 5.1 pitfalls: a persisting B is not new; A -> B is an improvement.
+    # docs/spec/instruments.md §5.1 pitfalls: a persisting B is not new; A -> B is an improvement.
     baseline, followup = {MUCO: B, RENAL: A}, {MUCO: B, RENAL: B}
     assert new_bilag_b_domains(baseline, followup) == ()
 
 
 def test_a_follow_up_a_that_was_a_at_baseline_is_not_a_new_a() -> None:
-    # instruments.md section 5.1: a new A was not A at baseline.
+    # docs/spec/instruments.md §5.1: a new A was not A at baseline.
     assert new_bilag_a_domains({RENAL: A}, {RENAL: A}) == ()
 
 
 @pytest.mark.parametrize("before", [B, C, D, E])
 def test_a_follow_up_a_that_was_b_to_e_at_baseline_is_a_new_a(before: BilagGrade) -> None:
-    # instruments.md section 5.1; convention C8 (a domain absent at baseline is E).
+    # docs/spec/instruments.md §5.1; convention C8 (a domain absent at baseline is E).
     assert new_bilag_a_domains({RENAL: before}, {RENAL: A}) == (RENAL,)
 
 
@@ -88,8 +88,12 @@ def test_a_domain_absent_at_both_visits_is_e_at_both_and_never_new() -> None:
     ("baseline", "followup", "responder"),
     [
         (1.0, 1.29, True),  # increase 0.29
-        (1.0, 1.3, False),  # 1.3 - 1.0 == 0.30000000000000004; an increase of 0.3 (D11)
-        (0.4, 0.7, False),  # 0.7 - 0.4 == 0.29999999999999993; still an increase of 0.3 (D11)
+        (1.0, 1.3, False),  # 1.3 - 1.0 == 0.30000000000000004; an increase of 0.3 (decision D11)
+        (
+            0.4,
+            0.7,
+            False,
+        ),  # 0.7 - 0.4 == 0.29999999999999993; an increase of 0.3 (decision D11)
         (1.0, 1.31, False),  # increase 0.31
         (2.0, 0.0, True),  # improvement
     ],
@@ -122,6 +126,6 @@ def test_a_domain_may_not_return_to_e() -> None:
     "changes", [{"sledai_baseline": 106}, {"pga_followup": 3.2}, {"sledai_followup": -1}]
 )
 def test_values_outside_their_validated_range_are_refused(changes: dict[str, Any]) -> None:
-    # instruments.md section 12.3: SELENA-SLEDAI 0-105, PGA 0-3.
+    # docs/spec/instruments.md §12.3: SELENA-SLEDAI 0-105, PGA 0-3.
     with pytest.raises(InvalidValueError):
         _responder(**changes)

@@ -1,6 +1,6 @@
 """ASTCT 2019 CRS and ICANS grades against the consensus tables (Lee DW et al. Biol Blood Marrow
-Transplant 2019;25:625-38, table 3 for CRS, tables 5-6 for ICE and ICANS) and instruments.md
-sections 9.1-9.2 (convention C7)."""
+Transplant 2019;25:625-38, table 3 for CRS, tables 5-6 for ICE and ICANS) and
+docs/spec/instruments.md §9.1 and §9.2 (convention C7)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ OXY = OxygenSupport
             OXY.NONE,
             None,
             0,
-            "instruments.md 9.1 rule 2: no fever, no CRS",
+            "docs/spec/instruments.md §9.1 rule 2: no fever, no CRS",
         ),
     ],
 )
@@ -197,7 +197,7 @@ def test_icans_grade_is_the_most_severe_domain(
 
 
 def test_children_under_12_are_refused_because_capd_is_not_implemented() -> None:
-    # Lee 2019: children < 12 are assessed with the CAPD; instruments.md 9.2
+    # Lee 2019: children < 12 are assessed with the CAPD; docs/spec/instruments.md §9.2
     with pytest.raises(InvalidValueError, match="CAPD"):
         grade_icans(IcansAssessment(10, age_years=11))
     assert grade_icans(IcansAssessment(10, age_years=12)).grade == 0

@@ -1,4 +1,4 @@
-"""Engraftment against the CIBMTR Forms Instruction Manual and instruments.md section 8.2.
+"""Engraftment against the CIBMTR Forms Instruction Manual and docs/spec/instruments.md §8.2.
 
 The platelet series is Example 2 of the manual's form 2100 "Initial platelet recovery" section
 (last platelet transfusion on day 0; first of 3 consecutive values >= 20 x10^9/L on day 7 and
@@ -42,9 +42,17 @@ def test_cibmtr_example_2_reports_day_9_for_platelets_50() -> None:
 @pytest.mark.parametrize(
     ("transfusion_day", "expected", "source"),
     [
-        (3, 10, "instruments.md 8.2 rule 4: transfusion day 3 makes day 10 first countable"),
-        (4, 11, "instruments.md 8.2 rule 4: day 10 is only 6 days after day 4"),
-        (2, 10, "instruments.md 8.2 rule 4: day 9 is 7 days after day 2, but day 9 is < 20"),
+        (
+            3,
+            10,
+            "docs/spec/instruments.md §8.2 rule 4: transfusion on day 3 makes day 10 count",
+        ),
+        (4, 11, "docs/spec/instruments.md §8.2 rule 4: day 10 is only 6 days after day 4"),
+        (
+            2,
+            10,
+            "docs/spec/instruments.md §8.2 rule 4: day 9 is 7 days after day 2, but < 20",
+        ),
     ],
 )
 def test_a_transfusion_on_day_t_makes_day_t_plus_7_the_first_countable_day(
@@ -57,7 +65,7 @@ def test_a_transfusion_on_day_t_makes_day_t_plus_7_the_first_countable_day(
 
 
 def test_transfusion_at_exactly_seven_days_before_allows_that_day() -> None:
-    # CIBMTR "no platelet transfusions in the previous 7 days"; instruments.md 8.2 rule 4
+    # CIBMTR "no platelet transfusions in the previous 7 days"; docs/spec/instruments.md §8.2 rule 4
     series = [CountValue(1, 5), CountValue(8, 25), CountValue(9, 26), CountValue(10, 27)]
     assert platelet_recovery(series, [1]).engraftment_day == 8
     assert platelet_recovery(series, [2]).engraftment_day is None
@@ -105,7 +113,8 @@ def test_a_dip_below_the_threshold_restarts_the_run() -> None:
 
 
 def test_a_series_that_never_falls_below_the_threshold_has_no_recovery_date() -> None:
-    # CIBMTR "not applicable: never dropped below"; instruments.md 8.2 rule 2 (convention C4)
+    # CIBMTR "not applicable: never dropped below"; docs/spec/instruments.md §8.2 rule 2;
+    # convention C4
     result = neutrophil_recovery(_series([3.0, 2.0, 1.0, 0.5, 0.9]))
     assert result.never_below_threshold is True
     assert result.engraftment_day is None
@@ -119,7 +128,7 @@ def test_values_before_day_0_are_ignored() -> None:
 
 
 def test_two_values_on_the_same_day_are_refused() -> None:
-    # instruments.md 8.2 rule 1: "Each day may carry at most one value"
+    # docs/spec/instruments.md §8.2 rule 1: "Each day may carry at most one value"
     with pytest.raises(InvalidValueError, match="series"):
         neutrophil_recovery([CountValue(3, 0.1), CountValue(3, 0.2)])
 
@@ -157,7 +166,7 @@ def test_cord_blood_has_until_day_42() -> None:
 
 
 def test_a_series_ending_before_the_cut_off_is_not_yet_evaluable() -> None:
-    # missing is not "failed" (instruments.md section 0, convention 4)
+    # missing is not "failed" (docs/spec/instruments.md §0.4)
     series = [CountValue(5, 0.0), CountValue(20, 0.1)]
     status = assess_primary_graft_failure(series, GraftSource.BONE_MARROW).status
     assert status is GraftFailureStatus.NOT_YET_EVALUABLE

@@ -1,7 +1,7 @@
 """CTCAE v5.0 grades against the rows of the NCI table (v5.0, 27 November 2017).
 
 Each case names the table row and grade it checks; the explicit intervals are those of
-instruments.md section 8.1 (decision D6, convention C1).
+docs/spec/instruments.md §8.1 (decision D6, convention C1).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_neutrophil_count_decreased_follows_the_ctcae_v5_bands(
 ) -> None:
     result = grade_neutrophil_count_decreased(value, NEUTROPHIL_LLN_PER_UL, CountUnit.PER_UL)
     assert result.grade == expected, source
-    assert result.ctcae_version == "5.0", "instruments.md convention 6: version pinned"
+    assert result.ctcae_version == "5.0", "docs/spec/instruments.md §0.6: version pinned"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_neutrophil_count_decreased_follows_the_ctcae_v5_bands(
         (1.5, CountUnit.X10E9_PER_L, 1, "CTCAE v5.0 Neutrophil G1 '<LLN-1.5 x 10e9/L'"),
         (0.5, CountUnit.X10E9_PER_L, 3, "CTCAE v5.0 Neutrophil G3 '<1.0-0.5 x 10e9/L'"),
         (0.49, CountUnit.X10E9_PER_L, 4, "CTCAE v5.0 Neutrophil G4 '<0.5 x 10e9/L'"),
-        (1500.0, CountUnit.PER_MM3, 1, "CTCAE v5.0: /mm3 equals /uL (section 0, convention 1)"),
+        (1500.0, CountUnit.PER_MM3, 1, "CTCAE v5.0: /mm3 is /uL (docs/spec/instruments.md §0.1)"),
     ],
 )
 def test_neutrophil_units_are_converted_before_grading(
@@ -65,8 +65,8 @@ def test_neutrophil_units_are_converted_before_grading(
 
 
 def test_a_value_at_or_above_a_low_lln_is_not_graded() -> None:
-    # instruments.md 8.1: "If the LLN is itself below a band's upper limit, a value at or above
-    # the LLN is still not graded."
+    # docs/spec/instruments.md §8.1: if the LLN is itself below a band's upper limit, a value at or
+    # above the LLN is still not graded.
     assert grade_neutrophil_count_decreased(1400.0, 1400.0, CountUnit.PER_UL).grade is None
 
 
@@ -91,7 +91,8 @@ def test_platelet_count_decreased_follows_the_ctcae_v5_bands(
 
 
 def test_platelets_in_10e9_per_l_use_the_same_bands() -> None:
-    # CTCAE v5.0 Platelet G1 '<LLN-75.0 x 10e9/L'; x10^9/L x 1000 = /uL (section 0)
+    # CTCAE v5.0 Platelet G1 '<LLN-75.0 x 10e9/L'; x10^9/L x 1000 = /uL (docs/spec/instruments.md
+    # §0.1)
     assert grade_platelet_count_decreased(75.0, 150.0, CountUnit.X10E9_PER_L).grade == 1
     assert grade_platelet_count_decreased(24.9, 150.0, CountUnit.X10E9_PER_L).grade == 4
 
@@ -105,10 +106,25 @@ def test_platelets_in_10e9_per_l_use_the_same_bands() -> None:
         (9.9, {}, 2, "CTCAE v5.0 Anemia G2 '<10.0-8.0 g/dL'"),
         (8.0, {}, 2, "CTCAE v5.0 Anemia G2 includes 8.0 g/dL"),
         (7.9, {}, 3, "CTCAE v5.0 Anemia G3 '<8.0 g/dL'"),
-        (9.0, {"transfusion_indicated": True}, 3, "CTCAE v5.0 Anemia G3 '; transfusion' (C1)"),
-        (12.5, {"transfusion_indicated": True}, 3, "CTCAE front matter: ';' means 'or' (C1)"),
+        (
+            9.0,
+            {"transfusion_indicated": True},
+            3,
+            "CTCAE v5.0 Anemia G3 '; transfusion', convention C1",
+        ),
+        (
+            12.5,
+            {"transfusion_indicated": True},
+            3,
+            "CTCAE front matter: ';' is 'or', convention C1",
+        ),
         (7.0, {"life_threatening": True}, 4, "CTCAE v5.0 Anemia G4 life-threatening"),
-        (13.0, {"life_threatening": True}, None, "instruments.md 8.1: G4 needs Hgb < LLN"),
+        (
+            13.0,
+            {"life_threatening": True},
+            None,
+            "docs/spec/instruments.md §8.1: G4 if Hgb < LLN",
+        ),
         (7.0, {"death": True}, 5, "CTCAE v5.0 Anemia G5 death"),
     ],
 )
@@ -120,7 +136,7 @@ def test_anemia_follows_the_ctcae_v5_rows_and_convention_c1(
 
 
 def test_anemia_in_g_per_l_is_divided_by_ten() -> None:
-    # CTCAE v5.0 Anemia G2 '<10.0-8.0 g/dL' = 80 g/L (section 8.1 unit rule)
+    # CTCAE v5.0 Anemia G2 '<10.0-8.0 g/dL' = 80 g/L (docs/spec/instruments.md §8.1 unit rule)
     assessment = AnemiaAssessment(hemoglobin=80.0, lln=120.0, unit=HemoglobinUnit.G_L)
     assert grade_anemia(assessment).grade == 2
 
@@ -135,17 +151,27 @@ def test_haemoglobin_above_25_g_dl_is_refused() -> None:
     [
         (1.2, None, None, "CTCAE v5.0 Creatinine increased: G1 is '>ULN'"),
         (1.21, None, 1, "CTCAE v5.0 Creatinine G1 '>ULN-1.5 x ULN'"),
-        (1.8, None, 1, "CTCAE v5.0 Creatinine G1 upper bound 1.5 x ULN (1.8/1.2 exactly, D11)"),
+        (
+            1.8,
+            None,
+            1,
+            "CTCAE v5.0 Creatinine G1 up to 1.5 x ULN (1.8/1.2 exactly, decision D11)",
+        ),
         (1.81, None, 2, "CTCAE v5.0 Creatinine G2 '>1.5-3.0 x ULN'"),
         (3.6, None, 2, "CTCAE v5.0 Creatinine G2 includes 3.0 x ULN"),
         (3.61, None, 3, "CTCAE v5.0 Creatinine G3 '>3.0-6.0 x ULN'"),
         (7.2, None, 3, "CTCAE v5.0 Creatinine G3 includes 6.0 x ULN"),
         (7.21, None, 4, "CTCAE v5.0 Creatinine G4 '>6.0 x ULN'"),
         (0.9, 0.6, None, "CTCAE v5.0 Creatinine G2 '>1.5-3.0 x baseline': 1.5 x is not above"),
-        (0.91, 0.6, 2, "CTCAE v5.0 Creatinine G2 '>1.5 x baseline' below the ULN (D6)"),
-        (1.8, 0.6, 2, "CTCAE v5.0 Creatinine G2 includes 3.0 x baseline (D6)"),
-        (1.81, 0.6, 3, "CTCAE v5.0 Creatinine G3 '>3.0 x baseline' (D6)"),
-        (7.21, 0.6, 4, "CTCAE v5.0 Creatinine G4 '>6.0 x ULN' beats the baseline family (D6)"),
+        (0.91, 0.6, 2, "CTCAE v5.0 Creatinine G2 '>1.5 x baseline' below the ULN (decision D6)"),
+        (1.8, 0.6, 2, "CTCAE v5.0 Creatinine G2 includes 3.0 x baseline (decision D6)"),
+        (1.81, 0.6, 3, "CTCAE v5.0 Creatinine G3 '>3.0 x baseline' (decision D6)"),
+        (
+            7.21,
+            0.6,
+            4,
+            "CTCAE v5.0 Creatinine G4 '>6.0 x ULN' beats the baseline (decision D6)",
+        ),
     ],
 )
 def test_creatinine_increased_takes_the_highest_criterion_met(
@@ -161,7 +187,7 @@ def test_creatinine_in_umol_per_l_uses_the_same_multiples() -> None:
 
 
 def test_creatinine_zero_is_refused_with_the_clinical_message() -> None:
-    # instruments.md section 0, convention 7: "creatinine 0 mg/dL is outside 0.1-40"
+    # docs/spec/instruments.md §0.7: "creatinine 0 mg/dL is outside 0.1-40"
     with pytest.raises(OutOfValidatedRangeError, match=r"^creatinine 0 mg/dL is outside 0.1-40$"):
         grade_creatinine_increased(0.0, 1.2, CreatinineUnit.MG_DL)
 
@@ -206,7 +232,7 @@ def test_alt_with_abnormal_baseline_uses_only_the_baseline_clauses(
 
 
 def test_alt_baseline_ratio_at_1_5_is_compared_robustly() -> None:
-    # D11: 1.5 x 1.2 = 1.7999999999999998 in binary; 1.8 is exactly 1.5 x baseline (grade 1)
+    # Decision D11: 1.5 x 1.2 = 1.7999999999999998 in binary; 1.8 is exactly 1.5 x baseline (G1)
     assert grade_alt_increased(1.8, 1.0, 1.2).grade == 1
 
 

@@ -2,7 +2,7 @@
 
 Sources: Sorror ML, et al. Blood 2005;106:2912-9, Table 2 (definitions and weights; risk groups
 0, 1-2, >= 3); Sorror ML, et al. J Clin Oncol 2014;32:3249-56 (+1 at age >= 40), as tabulated in
-../shared/docs/instruments.md section 7.1 with its bounds; decision D5.
+docs/spec/instruments.md §7.1 with its bounds; decision D5.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ def test_every_comorbidity_carries_its_published_weight() -> None:
 
 
 def test_every_comorbidity_present_gives_the_published_maximum_of_26() -> None:
-    # instruments.md section 7.1: maximum 26, the mild tiers dropping out.
+    # docs/spec/instruments.md §7.1: maximum 26, the mild tiers dropping out.
     assert score_hct_ci(list(C)).score == 26
 
 
 def test_only_the_higher_hepatic_and_pulmonary_tiers_count() -> None:
-    # Sorror 2005; instruments.md section 7.1, pitfall 2: 3 + 3, not 1 + 3 + 2 + 3.
+    # Sorror 2005; docs/spec/instruments.md §7.1, pitfall 2: 3 + 3, not 1 + 3 + 2 + 3.
     both = [C.HEPATIC_MILD, C.HEPATIC_MODERATE_SEVERE, C.PULMONARY_MODERATE, C.PULMONARY_SEVERE]
     assert score_hct_ci(both).score == 6
 
@@ -192,6 +192,6 @@ def test_hct_ci_age_adds_one_point_from_age_40(age: int, score: int) -> None:
 
 
 def test_measurements_outside_their_validated_range_are_rejected() -> None:
-    # instruments.md section 12.3: BMI 10-80.
+    # docs/spec/instruments.md §12.3: BMI 10-80.
     with pytest.raises(OutOfValidatedRangeError, match=r"^bmi 9 kg/m2 is outside 10-80$"):
         HctCiMeasurements(bmi=9)

@@ -1,6 +1,6 @@
 """MAGIC acute GVHD stages and grades against Harris AC et al. Biol Blood Marrow Transplant
 2016;22:4-10 (table 1: organ staging; table 2: overall grade), with the explicit intervals of
-instruments.md section 9.3."""
+docs/spec/instruments.md §9.3."""
 
 from __future__ import annotations
 
@@ -46,11 +46,15 @@ def test_generalised_erythroderma_with_bullae_is_skin_stage_4() -> None:
 @pytest.mark.parametrize(
     ("bilirubin", "expected", "source"),
     [
-        (None, 0, "instruments.md 12.3: absent bilirubin is liver stage 0"),
+        (None, 0, "docs/spec/instruments.md §12.3: absent bilirubin is liver stage 0"),
         (1.99, 0, "Harris 2016 liver stage 0: < 2 mg/dL"),
         (2.0, 1, "Harris 2016 liver stage 1: 2-3 mg/dL"),
         (3.0, 1, "Harris 2016 liver stage 1: 2-3 mg/dL (3 included)"),
-        (3.05, 2, "Harris 2016 liver stage 2: 3.1-6, gap closed as > 3 (instruments.md 9.3)"),
+        (
+            3.05,
+            2,
+            "Harris 2016 liver stage 2: 3.1-6, gap closed as > 3 (docs/spec/instruments.md §9.3)",
+        ),
         (6.0, 2, "Harris 2016 liver stage 2: up to 6 mg/dL"),
         (6.05, 3, "Harris 2016 liver stage 3: 6.1-15, gap closed as > 6"),
         (15.0, 3, "Harris 2016 liver stage 3: up to 15 mg/dL"),
@@ -99,7 +103,8 @@ def test_adult_episodes_are_used_only_without_a_volume(
 
 
 def test_volume_wins_over_episodes_when_both_are_recorded() -> None:
-    # instruments.md 9.3 pitfalls: "When both volume and episode count are recorded, use the volume"
+    # docs/spec/instruments.md §9.3 pitfalls: when both volume and episode count are recorded,
+    # use the volume.
     assessment = AgvhdAssessment(ADULT, stool_ml_per_day=400.0, stool_episodes_per_day=8)
     assert lower_gi_stage(assessment) == 0
 
@@ -135,7 +140,7 @@ def test_severe_pain_or_bloody_stool_is_lower_gi_stage_4_whatever_the_volume() -
 
 
 def test_a_positive_biopsy_does_not_raise_the_stage() -> None:
-    # instruments.md 9.3 pitfalls: biopsy-positive with < 500 mL/day is lower GI stage 0
+    # docs/spec/instruments.md §9.3 pitfalls: biopsy-positive with < 500 mL/day is lower GI stage 0
     assessment = AgvhdAssessment(ADULT, stool_ml_per_day=300.0, lower_gi_biopsy_positive=True)
     assert lower_gi_stage(assessment) == 0
 
@@ -172,7 +177,7 @@ def test_a_full_assessment_gives_stages_and_grade() -> None:
 
 
 def test_a_child_with_adult_stool_volume_is_refused() -> None:
-    # instruments.md 12.3: "A child record with stool_ml_per_day ... is an error"
+    # docs/spec/instruments.md §12.3: "A child record with stool_ml_per_day ... is an error"
     with pytest.raises(InvalidValueError, match="stool_ml_per_day"):
         grade_acute_gvhd(AgvhdAssessment(CHILD, stool_ml_per_day=600.0))
     with pytest.raises(InvalidValueError, match="stool_ml_per_kg_day"):

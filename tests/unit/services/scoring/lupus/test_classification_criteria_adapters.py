@@ -25,7 +25,7 @@ def test_eular_acr_returns_entry_score_and_classification() -> None:
 
 
 def test_eular_acr_counts_a_duplicated_id_once() -> None:
-    # Section 12.1: lists of ids ignore duplicates.
+    # docs/spec/instruments.md §12.1: lists of ids ignore duplicates.
     record = {"ana_ge_1_80": False, "criteria": ["fever", "fever"]}
     assert eular_acr_2019.score(record) == {"entry_met": False, "score": 2, "classified": False}
 

@@ -1,4 +1,4 @@
-"""``doris-2021`` and ``lldas`` batch adapters (instruments.md section 12.3)."""
+"""``doris-2021`` and ``lldas`` batch adapters (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _error(adapter: Any, record: dict[str, Any]) -> str:
 
 
 def test_both_instruments_are_nested() -> None:
-    # instruments.md section 12.1: neither is listed as flat (their descriptor lists are nested).
+    # docs/spec/instruments.md §12.1: neither is listed as flat (their descriptor lists are nested).
     assert (doris_2021.INSTRUMENT.id, doris_2021.INSTRUMENT.flat) == ("doris-2021", False)
     assert (lldas.INSTRUMENT.id, lldas.INSTRUMENT.flat) == ("lldas", False)
 
@@ -66,7 +66,7 @@ def test_doris_reports_the_clinical_sledai_of_active_descriptors() -> None:
 def test_an_invalid_doris_record_gives_a_one_line_clinical_message(
     changes: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1, "Invalid records"; ranges from section 12.3.
+    # docs/spec/instruments.md §12.1, "Invalid records"; ranges from docs/spec/instruments.md §12.3.
     assert _error(doris_2021, {**DORIS, **changes}) == expected
 
 
@@ -98,5 +98,5 @@ def test_lldas_refuses_a_major_organ_descriptor() -> None:
 def test_an_invalid_lldas_record_gives_a_one_line_clinical_message(
     changes: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1 (vocabularies are case-sensitive); every LLDAS field is required.
+    # docs/spec/instruments.md §12.1: vocabularies are case-sensitive; LLDAS fields are required.
     assert _error(lldas, {**LLDAS, **changes}) == expected

@@ -1,4 +1,4 @@
-"""``selena-flare-index`` batch adapter (instruments.md section 12.3)."""
+"""``selena-flare-index`` batch adapter (docs/spec/instruments.md §12.3)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ BASE = {"sledai_prev": 4, "sledai_curr": 4, "pga_prev": 1.0, "pga_curr": 1.0}
 
 
 def test_the_instrument_is_flat() -> None:
-    # instruments.md section 12.1 lists selena-flare-index among the flat instruments.
+    # docs/spec/instruments.md §12.1 lists selena-flare-index among the flat instruments.
     assert (INSTRUMENT.id, INSTRUMENT.flat) == ("selena-flare-index", True)
 
 
@@ -24,12 +24,12 @@ def test_the_instrument_is_flat() -> None:
         ({"sledai_curr": 7}, "mild_moderate"),  # Petri 1999: rise >=3
         ({"sledai_prev": 10, "sledai_curr": 13}, "severe"),  # Petri 1999: increase to >12
         ({"prednisone_increased": True, "prednisone_mg_per_kg_curr": 0.6}, "severe"),
-        ({"new_mycophenolate": True}, "severe"),  # instruments.md section 12.3
-        ({"sledai_curr": 7.0}, "mild_moderate"),  # section 12.1: integral numbers accepted
+        ({"new_mycophenolate": True}, "severe"),  # docs/spec/instruments.md §12.3
+        ({"sledai_curr": 7.0}, "mild_moderate"),  # docs/spec/instruments.md §12.1: integral number
     ],
 )
 def test_a_record_is_classified_with_the_sfi_rules(changes: dict[str, Any], flare: str) -> None:
-    # Petri 1999 SFI table; instruments.md section 1 operational rules.
+    # Petri 1999 SFI table; docs/spec/instruments.md §1 operational rules.
     assert score({**BASE, **changes}) == {"flare": flare}
 
 
@@ -56,7 +56,7 @@ def test_a_record_is_classified_with_the_sfi_rules(changes: dict[str, Any], flar
 def test_an_invalid_record_gives_a_one_line_clinical_message(
     changes: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1, "Invalid records"; ranges from section 12.3.
+    # docs/spec/instruments.md §12.1, "Invalid records"; ranges from docs/spec/instruments.md §12.3.
     with pytest.raises(InvalidValueError) as caught:
         score({**BASE, **changes})
     assert str(caught.value) == expected

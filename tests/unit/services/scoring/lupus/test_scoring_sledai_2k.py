@@ -1,4 +1,4 @@
-"""``sledai-2k`` batch adapter (instruments.md section 12.3, example of section 12.2)."""
+"""``sledai-2k`` batch adapter (docs/spec/instruments.md §12.3 and §12.2)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ def _error(record: dict[str, Any]) -> str:
 
 
 def test_the_instrument_is_the_nested_sledai_2k() -> None:
-    # instruments.md section 12.1: sledai-2k is not in the list of flat instruments.
+    # docs/spec/instruments.md §12.1: sledai-2k is not in the list of flat instruments.
     assert (INSTRUMENT.id, INSTRUMENT.flat, INSTRUMENT.score) == ("sledai-2k", False, score)
 
 
 def test_the_section_12_2_example_record_scores_5_with_derived_fever() -> None:
-    # instruments.md section 12.2, record v1: expected output fields verbatim.
+    # docs/spec/instruments.md §12.2, record v1: expected output fields verbatim.
     record = {
         "id": "v1",
         "descriptors": ["rash", "alopecia"],
@@ -38,25 +38,25 @@ def test_the_section_12_2_example_record_scores_5_with_derived_fever() -> None:
 
 
 def test_the_section_12_2_example_unknown_descriptor_gives_the_documented_message() -> None:
-    # instruments.md section 12.2, record v2.
+    # docs/spec/instruments.md §12.2, record v2.
     assert _error({"id": "v2", "descriptors": ["rash", "rashes"]}) == (
         "unknown SLEDAI-2K descriptor 'rashes'"
     )
 
 
 def test_a_descriptor_listed_twice_counts_once() -> None:
-    # instruments.md section 12.1: "an id listed twice counts once"; rash weighs 2 (Gladman 2002).
+    # docs/spec/instruments.md §12.1: an id listed twice counts once; rash weighs 2 (Gladman 2002).
     assert score({"descriptors": ["rash", "rash"]})["score"] == 2
 
 
 def test_counted_descriptors_come_back_in_vocabulary_order() -> None:
-    # instruments.md section 12.3: "in the order of the 24-id vocabulary".
+    # docs/spec/instruments.md §12.3: "in the order of the 24-id vocabulary".
     result = score({"descriptors": ["leukopenia", "seizure", "rash"]})
     assert result["descriptors"] == ["seizure", "rash", "leukopenia"]
 
 
 def test_an_excluded_derived_descriptor_is_not_counted() -> None:
-    # instruments.md section 12.3, not_attributed_to_sle: drug-induced leukopenia is not scored.
+    # docs/spec/instruments.md §12.3, not_attributed_to_sle: drug-induced leukopenia is not scored.
     result = score(
         {"descriptors": [], "wbc_x10e9_per_L": 2.0, "not_attributed_to_sle": ["leukopenia"]}
     )
@@ -64,7 +64,7 @@ def test_an_excluded_derived_descriptor_is_not_counted() -> None:
 
 
 def test_a_descriptor_both_listed_and_excluded_is_refused() -> None:
-    # instruments.md section 12.3: a contradiction and an error.
+    # docs/spec/instruments.md §12.3: a contradiction and an error.
     message = _error({"descriptors": ["rash"], "not_attributed_to_sle": ["rash"]})
     assert message.startswith("not_attributed_to_sle: 'rash' is not accepted")
 
@@ -93,7 +93,7 @@ def test_a_descriptor_both_listed_and_excluded_is_refused() -> None:
 def test_an_invalid_total_record_gives_a_one_line_clinical_message(
     record: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1, "Invalid records"; ranges from section 12.3.
+    # docs/spec/instruments.md §12.1, "Invalid records"; ranges from docs/spec/instruments.md §12.3.
     assert _error(record) == expected
 
 
@@ -118,12 +118,12 @@ def test_the_window_may_be_10_days() -> None:
 def test_the_descriptor_threshold_shape_tests_one_measurement(
     record: dict[str, Any], present: bool
 ) -> None:
-    # instruments.md section 12.3, shape descriptor_threshold; thresholds of section 1.
+    # docs/spec/instruments.md §12.3 and §1: shape descriptor_threshold, thresholds.
     assert score(record) == {"present": present}
 
 
 def test_kind_total_ignores_a_stray_descriptor_field() -> None:
-    # instruments.md section 12.3: an explicit kind selects the shape.
+    # docs/spec/instruments.md §12.3: an explicit kind selects the shape.
     assert score({"kind": "total", "descriptor": "fever", "descriptors": []})["score"] == 0
 
 
@@ -144,10 +144,10 @@ def test_kind_total_ignores_a_stray_descriptor_field() -> None:
 def test_an_invalid_threshold_record_gives_a_one_line_clinical_message(
     record: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1, "Invalid records".
+    # docs/spec/instruments.md §12.1, "Invalid records".
     assert _error(record) == expected
 
 
 def test_a_descriptor_without_a_measurement_cannot_be_threshold_tested() -> None:
-    # instruments.md section 12.3: descriptor_threshold lists seven derivable descriptors.
+    # docs/spec/instruments.md §12.3: descriptor_threshold lists seven derivable descriptors.
     assert _error({"descriptor": "rash"}).startswith("descriptor: 'rash' is not accepted")

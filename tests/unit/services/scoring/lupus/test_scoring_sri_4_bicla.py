@@ -1,4 +1,4 @@
-"""``sri-4`` and ``bicla`` batch adapters (instruments.md section 12.3, convention C8)."""
+"""``sri-4`` and ``bicla`` batch adapters (docs/spec/instruments.md §12.3, convention C8)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _error(adapter: Any, record: dict[str, Any]) -> str:
 
 
 def test_both_instruments_are_nested() -> None:
-    # instruments.md section 12.1: the BILAG objects make these records nested.
+    # docs/spec/instruments.md §12.1: the BILAG objects make these records nested.
     assert (sri_4.INSTRUMENT.id, sri_4.INSTRUMENT.flat) == ("sri-4", False)
     assert (bicla.INSTRUMENT.id, bicla.INSTRUMENT.flat) == ("bicla", False)
 
@@ -39,7 +39,7 @@ def test_an_improving_patient_is_a_responder_on_both_indices(adapter: Any) -> No
 
 @pytest.mark.parametrize("adapter", [sri_4, bicla])
 def test_treatment_failure_defaults_to_false_and_makes_a_non_responder(adapter: Any) -> None:
-    # instruments.md section 12.3: treatment_failure is optional, default false.
+    # docs/spec/instruments.md §12.3: treatment_failure is optional, default false.
     assert adapter.score({**RECORD, "treatment_failure": True}) == {"responder": False}
 
 
@@ -85,5 +85,5 @@ def test_a_domain_absent_at_baseline_and_graded_b_at_follow_up_is_one_new_b() ->
 def test_an_invalid_record_gives_a_one_line_clinical_message(
     adapter: Any, changes: dict[str, Any], expected: str
 ) -> None:
-    # instruments.md section 12.1, "Invalid records"; convention C8; ranges from section 12.3.
+    # docs/spec/instruments.md §12.1 and §12.3: invalid records, ranges; convention C8.
     assert _error(adapter, {**RECORD, **changes}) == expected

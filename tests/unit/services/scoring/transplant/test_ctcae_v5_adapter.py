@@ -1,4 +1,7 @@
-"""The ``ctcae-v5`` batch adapter: record shapes by ``term`` and refusals (section 12.3)."""
+"""The ``ctcae-v5`` batch adapter (docs/spec/instruments.md §12.3).
+
+Record shapes by ``term``, refusals.
+"""
 
 from __future__ import annotations
 

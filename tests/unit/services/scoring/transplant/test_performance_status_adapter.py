@@ -17,7 +17,7 @@ def test_the_instrument_is_flat() -> None:
 
 
 def test_a_record_with_kps_is_converted() -> None:
-    # instruments.md section 7.3: KPS 70 -> ECOG 1.
+    # docs/spec/instruments.md §7.3: KPS 70 -> ECOG 1.
     assert score({"kps": 70}) == {"ecog": 1, "conversion": LABEL}
 
 
@@ -28,7 +28,7 @@ def test_a_record_with_only_ecog_is_validated() -> None:
 
 @pytest.mark.parametrize(("kps", "valid"), [(55, False), (60, True), (-10, False), (110, False)])
 def test_kps_validate_reports_off_scale_values_as_a_result(kps: float, valid: bool) -> None:
-    # Section 12.3: an out-of-scale number is a result, not an error.
+    # docs/spec/instruments.md §12.3: an out-of-scale number is a result, not an error.
     assert score({"kind": "kps_validate", "kps": kps}) == {"valid": valid}
 
 

@@ -1,24 +1,31 @@
-"""The writes of one Bundle import, gathered in memory and sent to the store in a few statements.
+"""A unit of work whose writes are gathered in memory and sent to the store in a few statements.
 
 Notes
 -----
-:func:`~lupus_sct.interop.fhir.bundle_import.import_bundle` runs the ordinary use cases (same
+A FHIR import (:mod:`lupus_sct.services.imports.fhir_bundles`) runs the ordinary use cases (same
 checks, same audit entries) against a :class:`StagedUnitOfWork` wrapped around the caller's unit
 of work. A record is read from the store once (a whole resource type at a time with
 ``get_many``) and a query once; later reads are answered from memory, and records added or
-corrected by the import are kept in memory, where later reads of the same import see them just as
-they would inside the transaction. :meth:`StagedUnitOfWork.flush` then writes, in the caller's
-transaction, the new records of each table with one multi-row INSERT (in foreign-key order), the
-corrections one by one in the order they were made (each still refused by the store when its
-version has moved on), and the audit entries with one multi-row INSERT. Nothing reaches the store
-before ``flush``, so a refused import has nothing to undo. Several Bundles can share one
-:class:`StagedUnitOfWork` (and so one transaction): :meth:`StagedUnitOfWork.checkpoint` before a
-Bundle and :meth:`StagedUnitOfWork.restore` when it is refused forget exactly that Bundle's
-writes and audit entries, and the next Bundle goes on as if it had never been tried.
+corrected in this transaction are kept in memory, where later reads see them just as they would
+inside the transaction. :meth:`StagedUnitOfWork.flush` then writes, in the caller's transaction,
+the new records of each table with one multi-row INSERT (in the foreign-key order of
+:data:`~lupus_sct.services.stored_entities.STORED_ENTITIES`), the corrections one by one in the
+order they were made (each still refused by the store when its version has moved on), and the
+audit entries with one multi-row INSERT. Nothing reaches the store before ``flush``, so a refused
+import has nothing to undo. Several Bundles can share one :class:`StagedUnitOfWork` (and so one
+transaction): :meth:`StagedUnitOfWork.checkpoint` before a Bundle and
+:meth:`StagedUnitOfWork.restore` when it is refused forget exactly that Bundle's writes and audit
+entries, and the next Bundle goes on as if it had never been tried. ``commit`` and ``rollback``
+end the transaction: what was read or staged is forgotten.
 
-Records read from memory are those read in this transaction: another writer's change in between
-is caught, as before, by the version check of a correction or by the store's constraints when
-the import is written.
+It satisfies the repository contract of every store (tests/integration/store/), with these
+documented differences (tests/integration/store/test_staged_unit_of_work.py):
+
+- the store's own refusals (a foreign key, a unique column) come at ``flush`` or ``commit``,
+  not at the write that breaks them;
+- records read from memory are those read in this transaction: another writer's change in
+  between is caught, as before, by the version check of a correction or by the store's
+  constraints when the writes are flushed.
 """
 
 from __future__ import annotations
@@ -29,16 +36,10 @@ from collections.abc import Generator, Hashable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from lupus_sct.domain.pathway.course import CourseEvent, TherapyCourse
-from lupus_sct.domain.records.adverse_events import AdverseEvent
-from lupus_sct.domain.records.assessment import Assessment
-from lupus_sct.domain.records.diagnosis import Diagnosis
-from lupus_sct.domain.records.labs import LabResult
-from lupus_sct.domain.records.medications import MedicationExposure
-from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
 from lupus_sct.services.audit.chain import AuditDraft, AuditEntry, check_links, seal
 from lupus_sct.services.errors import NotFoundError, StaleWriteError
 from lupus_sct.services.ports import AuditLog, Repository, UnitOfWork
+from lupus_sct.services.stored_entities import STORED_ENTITIES, StoredRepositories
 
 T = TypeVar("T")
 
@@ -86,6 +87,14 @@ class StagedRepository(Generic[T]):
         return stored
 
     def add_many(self, items: Sequence[T]) -> list[T]:
+        """Stage new records at version 1 (all or none: a duplicate id stages nothing)."""
+        ids = [self._id(item) for item in items]
+        self.prefetch(ids)
+        seen: set[str] = set()
+        for item_id in ids:
+            if item_id in seen or self._exists(item_id):
+                raise ValueError(f"duplicate {self._label} id {item_id!r}")
+            seen.add(item_id)
         return [self.add(item) for item in items]
 
     def get(self, item_id: str) -> T:
@@ -188,7 +197,8 @@ class StagedRepository(Generic[T]):
 
     def flush_additions(self) -> None:
         """Store the added records (one statement)."""
-        self._inner.add_many(self._added)
+        if self._added:
+            self._inner.add_many(self._added)
         self._added = []
 
     def flush_corrections(self) -> None:
@@ -274,51 +284,35 @@ class StagedAuditLog:
         self._sealed = []
 
 
-_STAGED: dict[str, tuple[str, str]] = {  # repository: (entity label, key), in foreign-key order
-    "centres": ("centre", "id"),
-    "patients": ("patient", "id"),
-    "identities": ("patient identity", "patient_id"),
-    "diagnoses": ("diagnosis", "id"),
-    "courses": ("course", "id"),
-    "course_events": ("course event", "id"),
-    "assessments": ("assessment", "id"),
-    "labs": ("lab result", "id"),
-    "medications": ("medication exposure", "id"),
-    "adverse_events": ("adverse event", "id"),
-}
+class StagedUnitOfWork(StoredRepositories):
+    """A unit of work whose repositories and audit log are staged over ``inner``'s.
 
-
-class StagedUnitOfWork:
-    """The caller's unit of work with the import's repositories and audit log staged.
-
-    Repositories an import does not write are the caller's own.
+    ``inner`` is an entered unit of work that the caller leaves, or, with ``enters_inner``, one
+    that entering and leaving this unit of work enters and leaves (it then stands for a unit of
+    work of its own, as any store's).
     """
 
-    centres: Repository[Centre]
-    patients: Repository[Patient]
-    identities: Repository[PatientIdentity]
-    diagnoses: Repository[Diagnosis]
-    courses: Repository[TherapyCourse]
-    course_events: Repository[CourseEvent]
-    assessments: Repository[Assessment]
-    labs: Repository[LabResult]
-    medications: Repository[MedicationExposure]
-    adverse_events: Repository[AdverseEvent]
     audit: AuditLog
 
-    def __init__(self, inner: UnitOfWork) -> None:
+    def __init__(self, inner: UnitOfWork, *, enters_inner: bool = False) -> None:
         self._inner = inner
+        self._enters_inner = enters_inner
+        self._staged: dict[str, StagedRepository[Any]] = {}
+        if not enters_inner:
+            self._begin()
+
+    def _begin(self) -> None:
+        """Stage every repository of ``inner`` afresh: nothing read or written yet."""
         self._staged = {
-            name: StagedRepository[Any](getattr(inner, name), label, key)
-            for name, (label, key) in _STAGED.items()
+            entity.name: StagedRepository[Any](
+                getattr(self._inner, entity.name), entity.label, entity.key
+            )
+            for entity in STORED_ENTITIES
         }
         for name, repo in self._staged.items():
             setattr(self, name, repo)
-        self._audit = StagedAuditLog(inner.audit)
+        self._audit = StagedAuditLog(self._inner.audit)
         self.audit = self._audit
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
     def staged(self, name: str) -> StagedRepository[Any]:
         """The staged repository ``name`` (an attribute of :class:`UnitOfWork`)."""
@@ -345,6 +339,9 @@ class StagedUnitOfWork:
         self._audit.flush()
 
     def __enter__(self) -> Self:
+        if self._enters_inner:
+            self._inner.__enter__()
+            self._begin()
         return self
 
     def __exit__(
@@ -353,13 +350,16 @@ class StagedUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        return None
+        if self._enters_inner:
+            self._inner.__exit__(exc_type, exc, tb)
 
     def commit(self) -> None:
         """Write what is staged and commit the caller's unit of work."""
         self.flush()
         self._inner.commit()
+        self._begin()
 
     def rollback(self) -> None:
         """Forget what is staged and roll the caller's unit of work back."""
         self._inner.rollback()
+        self._begin()

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lupus_sct.api.echo import echoed_value, is_echoable
 from lupus_sct.domain.errors import DomainError, InvalidValueError
+from lupus_sct.http.echo import echoed_value, is_echoable
 from lupus_sct.services.accounts import sign_in as auth
 from lupus_sct.services.errors import DuplicateError, NotFoundError, StaleWriteError
 

@@ -19,7 +19,7 @@ import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lupus_sct.api.context import SESSION_COOKIE, platform_of, resolve_principal
+from lupus_sct.http.context import SESSION_COOKIE, platform_of, resolve_principal
 
 ANONYMOUS_BURST = 45  # requests at once per address: the probe's 45 (issue 15 finding 4), API4:2023
 ANONYMOUS_REFILL_PER_SECOND = 1.0  # then one a second per address (OWASP API4:2023 rate limiting)

@@ -10,8 +10,8 @@ import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lupus_sct.api.context import platform_of, resolve_principal
 from lupus_sct.domain.errors import InvalidValueError
+from lupus_sct.http.context import platform_of, resolve_principal
 from lupus_sct.services import idempotency
 
 CONTENT_SECURITY_POLICY = (

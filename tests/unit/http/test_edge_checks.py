@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from lupus_sct.api.limits import MAX_BODY_BYTES, EdgeChecks
+from lupus_sct.http.limits import MAX_BODY_BYTES, EdgeChecks
 
 HOSPITAL = "HN-ZQUNIT-1"
 

@@ -1,0 +1,1 @@
+"""Read models of the exports: the stored records an outside format is translated from."""
