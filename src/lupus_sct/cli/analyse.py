@@ -33,6 +33,7 @@ from lupus_sct.interop.analysis_tables import (
     analysis_table,
     read_table,
 )
+from lupus_sct.interop.spreadsheet_safe import neutralise_cell
 
 app = typer.Typer(
     help="Survival analyses for analysts: Kaplan-Meier, cumulative incidence, log-rank, Cox.",
@@ -271,7 +272,9 @@ def _as_csv(result: dict[str, Any], path: tuple[str, ...]) -> str:
     """One CSV row per innermost row along ``path``, with its parents' scalar fields.
 
     Top-level fields other than the settings (for example a test's chisq, df and p) are repeated
-    on every row; nested objects (Cox's three tests, Gray's tests) are only in the JSON.
+    on every row; nested objects (Cox's three tests, Gray's tests) are only in the JSON. Group
+    labels come from the analyst's file, so every cell a spreadsheet would run as a formula is
+    written as text (:func:`~lupus_sct.interop.spreadsheet_safe.neutralise_cell`).
     """
     rows: list[dict[str, Any]] = []
 
@@ -294,5 +297,5 @@ def _as_csv(result: dict[str, Any], path: tuple[str, ...]) -> str:
     fields = list(dict.fromkeys(key for row in rows for key in row))
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()

@@ -175,6 +175,24 @@ def test_csv_format_gives_one_row_per_group_and_time(tmp_path: Path) -> None:
     assert {"median_ci_lower", "median_ci_upper", "survival"} <= set(rows[0])
 
 
+def test_a_group_label_a_spreadsheet_would_run_is_written_as_text(tmp_path: Path) -> None:
+    # OWASP "CSV Injection": a cell starting with = + - @ is run as a formula when the file is
+    # opened; the analyst's group labels reach the CSV, so they are prefixed with a quote.
+    source = tmp_path / "groups.csv"
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    labels = pl.read_csv(AML).with_columns(
+        pl.when(pl.col("x") == "Maintained").then(pl.lit(formula)).otherwise(pl.col("x")).alias("x")
+    )
+    labels.write_csv(source)
+    out = tmp_path / "km.csv"
+    args = ["km", str(source), "--time", "time", "--event", "status", "--group", "x"]
+    result = runner.invoke(app, [*args, "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    groups = {row["group"] for row in csv.DictReader(io.StringIO(out.read_text()))}
+    assert groups == {"'" + formula, "Nonmaintained"}
+    assert run_json(*args)["groups"][0]["group"] == formula  # the JSON keeps the label as it is
+
+
 def test_parquet_input_gives_the_same_result_as_csv(tmp_path: Path) -> None:
     parquet = tmp_path / "aml.parquet"
     pl.read_csv(AML).write_parquet(parquet)
