@@ -7,4 +7,5 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 REFERENCE_DATA = TESTS / "reference" / "data"
 FHIR_EXAMPLES = TESTS / "reference" / "fhir_examples"
+FHIR_EXTERNAL_SHAPES = TESTS / "reference" / "interop" / "fhir" / "external_shapes"
 BENCH = TESTS.parent / "bench"

@@ -4,7 +4,10 @@ The table import and the tables, CIBMTR and de-identified exports live in :mod:`
 and are registered on the same two apps here.
 
 The import report is printed as JSON (one object per resource: resourceType, id, status, reason)
-and a summary line goes to standard error. Refused resources mean nothing was written: exit 2.
+and a summary goes to standard error: one line of totals, then one line per resource type with
+how many were kept (accepted or updated), skipped and refused, and why. Resource types the
+platform does not model are skipped (reported, nothing stored) unless ``--strict`` refuses them.
+Refused resources mean nothing was written: exit 2.
 Several files (or folders of ``*.json`` files) are imported with
 :func:`~lupus_sct.interop.fhir.bulk_import.import_bundles`, each Bundle all or nothing, with a
 progress bar; the report is then one object per Bundle (source, written, problem, resources),
@@ -35,6 +38,7 @@ from lupus_sct.interop.fhir import (
 from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, BundleResult, import_bundles
 from lupus_sct.services.errors import NotFoundError
 from lupus_sct.services.exports.stored_records import read_patient_records
+from lupus_sct.services.imports.fhir_bundles import ResourceOutcome, summarise
 
 CLI_ACTOR = "system:cli"
 
@@ -85,10 +89,17 @@ def import_fhir(
             "--batch-resources", min=1, help="Resources per transaction (several files only)."
         ),
     ] = DEFAULT_BATCH_RESOURCES,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse resource types the platform does not model (default: skip and report).",
+        ),
+    ] = False,
 ) -> None:
     """Import FHIR R4 Bundles: for each Bundle, every resource is written, or none."""
     if len(bundles) == 1 and not bundles[0].is_dir():
-        _import_one(bundles[0], centre, dry_run)
+        _import_one(bundles[0], centre, dry_run, strict)
         return
     files = _bundle_files(bundles)
     if workers is None:
@@ -111,12 +122,15 @@ def import_fhir(
                     workers=workers,
                     batch_resources=batch_resources,
                     progress=bar.update,
+                    strict=strict,
                 )
             )
         except NotFoundError as exc:
             raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
     typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
     typer.echo(_bulk_summary(results, dry_run), err=True)
+    outcomes = tuple(o for r in results if r.report is not None for o in r.report.outcomes)
+    typer.echo(_per_type(outcomes), err=True)
     failed = [r for r in results if r.report is None or r.report.refused]
     if failed:
         raise CliError(
@@ -151,7 +165,21 @@ def _bulk_summary(results: list[BundleResult], dry_run: bool) -> str:
     )
 
 
-def _import_one(bundle: Path, centre: str, dry_run: bool) -> None:
+def _per_type(outcomes: tuple[ResourceOutcome, ...]) -> str:
+    """One line per resource type: kept, skipped, refused, then each reason with its count."""
+    lines = []
+    for resource_type, summary in summarise(outcomes).items():
+        counts = summary.counts
+        line = (
+            f"  {resource_type}: {summary.kept} kept, {counts[ImportStatus.SKIPPED.value]} "
+            f"skipped, {counts[ImportStatus.REFUSED.value]} refused"
+        )
+        reasons = [f"    {n} x {reason}" for reason, n in summary.reasons.items()]
+        lines.append("\n".join([line, *reasons]))
+    return "\n".join(["per resource type:", *lines])
+
+
+def _import_one(bundle: Path, centre: str, dry_run: bool, strict: bool) -> None:
     try:
         data = load_bundle_json(bundle.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -167,6 +195,7 @@ def _import_one(bundle: Path, centre: str, dry_run: bool) -> None:
                 by=CLI_ACTOR,
                 now=platform.clock.now(),
                 dry_run=dry_run,
+                strict=strict,
             )
         except BundleError as exc:
             raise CliError(f"{bundle}: {exc}", EXIT_INVALID_INPUT) from exc
@@ -174,6 +203,7 @@ def _import_one(bundle: Path, centre: str, dry_run: bool) -> None:
             raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
     typer.echo(json.dumps([o.as_dict() for o in report.outcomes], indent=2))
     typer.echo(_summary(report), err=True)
+    typer.echo(_per_type(report.outcomes), err=True)
     if report.refused:
         raise CliError(
             f"{len(report.refused)} of {len(report.outcomes)} resources refused; nothing written",

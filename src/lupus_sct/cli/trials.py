@@ -115,10 +115,11 @@ def _store(trials: list[Trial]) -> None:
                 uow, trials, by=actor(), now=platform.clock.now()
             )
             uow.commit()
-    typer.echo(
-        f"{len(summary.created)} created, {len(summary.updated)} updated, "
-        f"{len(summary.unchanged)} unchanged"
-    )
+    typer.echo(render.summary_line(summary))
+    _notes(summary, trials)
+
+
+def _notes(summary: trial_services.ImportSummary, trials: list[Trial]) -> None:
     for dropped in summary.dropped_rules:
         typer.echo(
             f"rule dropped: {dropped.nct_id} {dropped.label} ({dropped.text!r} changed or removed)"
@@ -126,6 +127,31 @@ def _store(trials: list[Trial]) -> None:
     fixtures = sum(t.is_fixture for t in trials)
     if fixtures:
         typer.echo(f"note: {fixtures} record(s) are illustrative fixtures, not live registry data")
+
+
+def _store_files(path: Path) -> None:
+    files = ctgov.read_study_folder(path)
+    trials = [trial for file in files for trial in file.trials]
+    if not trials:
+        refusals = [reason for file in files for reason in file.refusals]
+        if len(refusals) == 1:
+            raise CliError(refusals[0], EXIT_INVALID_INPUT)
+        typer.echo("\n".join(f"refused: {reason}" for reason in refusals))
+        raise CliError(
+            f"{path}: no usable study record in {len(files)} file(s); each refusal is listed above",
+            EXIT_INVALID_INPUT,
+        )
+    with open_platform() as platform:
+        uow = platform.uow()
+        with uow:
+            report = trial_services.import_trial_files(
+                uow, files, by=actor(), now=platform.clock.now()
+            )
+            uow.commit()
+    typer.echo("\n".join(render.file_report_lines(report)))
+    _notes(report.summary, trials)
+    if report.refused:
+        raise typer.Exit(1)
 
 
 @app.command("import")
@@ -137,10 +163,11 @@ def import_command(
         bool, typer.Option("--fixtures", help="Import the shipped illustrative fixtures.")
     ] = False,
 ) -> None:
-    """Import ClinicalTrials.gov API v2 study records from a file or folder."""
+    """Import ClinicalTrials.gov API v2 study records from a file or folder, each file on its own:
+    exit 0 all imported, 1 some records refused (each named with its reason), 2 nothing usable."""
     if path is not None and not fixtures:
         with _one_line_errors():
-            _store(ctgov.read_study_files(path))
+            _store_files(path)
     elif fixtures and path is None:
         with _one_line_errors():
             _store(ctgov.shipped_fixtures())
@@ -282,7 +309,8 @@ def fetch_command(
     page_size: Annotated[int, typer.Option("--page-size", min=1, max=1000)] = 100,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the JSON here.")] = None,
 ) -> None:
-    """Fetch live records from ClinicalTrials.gov (needs a network) and import them."""
+    """Fetch live records from ClinicalTrials.gov (needs a network) and import them: exit 0 all
+    imported, 1 some records refused (each named with its reason), 2 nothing usable."""
     statuses = [s for s in (_status(t) for t in status or []) if s is not None]
     params = ctgov.search_params(
         condition=condition, term=term, statuses=statuses, page_size=page_size
@@ -291,12 +319,21 @@ def fetch_command(
         studies = list(ctgov.fetch_studies(params, fetch=fetch_function, max_pages=max_pages))
     except OSError as exc:
         raise CliError(f"cannot reach ClinicalTrials.gov: {exc}") from exc
+    fetched = ctgov.read_document(studies, f"{ctgov.API_STUDIES_URL} (fetched)")
+    if save is not None:
+        save.write_text(json.dumps({"studies": studies}, indent=1), encoding="utf-8")
+    typer.echo(f"fetched {len(studies)} studies")
+    refusals = fetched.refusals if studies else ()  # an empty search is not a refusal
+    for reason in refusals:
+        typer.echo(f"refused: {reason}")
+    if refusals and not fetched.trials:
+        raise CliError(
+            "no usable study record fetched; each refusal is listed above", EXIT_INVALID_INPUT
+        )
     with _one_line_errors():
-        trials = ctgov.studies_in_document(studies, f"{ctgov.API_STUDIES_URL} (fetched)")
-        if save is not None:
-            save.write_text(json.dumps({"studies": studies}, indent=1), encoding="utf-8")
-        typer.echo(f"fetched {len(studies)} studies")
-        _store(trials)
+        _store(list(fetched.trials))
+    if refusals:
+        raise typer.Exit(1)
 
 
 @app.command("centres")

@@ -10,11 +10,42 @@ from lupus_sct.domain.eligibility.atoms import Evidence
 from lupus_sct.domain.evidence.centre_directory import CentreFacts
 from lupus_sct.domain.trials.clinical_trials import Trial, describe_age_range
 from lupus_sct.domain.trials.matching import ItemResult, ItemVerdict, TrialMatch
+from lupus_sct.services.eligibility.trials import FileImportReport, ImportSummary
 
 
 def fixture_mark(trial: Trial) -> str:
     """ " [FIXTURE]" for illustrative records, else nothing."""
     return " [FIXTURE: illustrative, not live data]" if trial.is_fixture else ""
+
+
+def summary_line(summary: ImportSummary) -> str:
+    """Counts of an import: created, updated, unchanged."""
+    return (
+        f"{len(summary.created)} created, {len(summary.updated)} updated, "
+        f"{len(summary.unchanged)} unchanged"
+    )
+
+
+def file_report_lines(report: FileImportReport) -> list[str]:
+    """The totals (with the files refused), then one line per file and one per refusal."""
+    refused_files = sum(bool(file.refusals) for file, _ in report.files)
+    lines = [
+        f"{summary_line(report.summary)}; {refused_files} of {len(report.files)} file(s) "
+        f"with refused records"
+    ]
+    for file, summary in report.files:
+        done = [
+            f"{nct_id} {outcome}"
+            for outcome, ids in (
+                ("created", summary.created),
+                ("updated", summary.updated),
+                ("unchanged", summary.unchanged),
+            )
+            for nct_id in ids
+        ]
+        lines.append(f"{file.name}: {', '.join(done) or 'nothing imported'}")
+        lines += [f"  refused: {reason}" for reason in file.refusals]
+    return lines
 
 
 def trial_line(trial: Trial) -> str:

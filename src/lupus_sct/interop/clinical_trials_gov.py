@@ -19,6 +19,16 @@ Notes
   cyanheads/clinicaltrialsgov-mcp-server#105). Age is checked locally when matching.
 - A file may hold one study, a list of studies, or a search page (``{"studies": [...]}``). A
   top-level ``_fixture_note`` marks an illustrative fixture, not live registry data.
+- A folder is read file by file (:func:`read_study_folder`): a file that cannot be read, or a
+  record that cannot be translated, is refused on its own with its reason, and the other files
+  and records are still imported.
+- Records of the classic API (``FullStudiesResponse``, ``StudyFieldsResponse``, a study with
+  capitalised ``ProtocolSection``/``NCTId``) and classic XML records converted to JSON
+  (``clinical_study``/``id_info``/``nct_id``) are recognised and refused as such, naming the NCT
+  number, rather than read: the classic API was retired on 25 June 2024 and its fields, enums
+  and status wording differ from API v2 (API migration guide,
+  https://clinicaltrials.gov/data-api/about-api/api-migration). Downloading the record again
+  from API v2 (``lupus-sct trials fetch`` or ``/api/v2/studies/NCT...``) is the supported path.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ from lupus_sct.domain.trials.clinical_trials import (
     parse_age_limit,
 )
 from lupus_sct.domain.trials.criteria_text import split_eligibility_criteria
+from lupus_sct.services.eligibility.trials import TrialFile
 
 API_STUDIES_URL = "https://clinicaltrials.gov/api/v2/studies"
 REQUESTS_PER_MINUTE = 50  # ClinicalTrials.gov API v2: about 50 requests/minute per IP
@@ -52,6 +63,17 @@ MAX_PAGE_SIZE = 1000  # API v2 maximum pageSize
 FIXTURE_NOTE_KEY = "_fixture_note"
 FIXTURE_PACKAGE = "lupus_sct.interop"
 FIXTURE_FOLDER = "trial_fixtures"
+MAX_SHOWN_CHARS = 60  # a refused value longer than this is shortened in the message
+API_V2_SHAPE = "an API v2 study record with protocolSection.identificationModule.nctId"
+CLASSIC_SHAPES = {
+    "FullStudiesResponse": "a classic-API FullStudiesResponse",
+    "StudyFieldsResponse": "a classic-API StudyFieldsResponse",
+    "FullStudy": "a classic-API FullStudy",
+    "ProtocolSection": "a classic-API study (ProtocolSection)",
+    "clinical_study": "a classic XML record (clinical_study) converted to JSON",
+    "id_info": "a classic XML record (id_info) converted to JSON",
+}
+CLASSIC_ID_KEYS = ("NCTId", "nct_id")
 
 
 class StudyRecordError(DomainError):
@@ -67,11 +89,48 @@ class _Path:
         return _Path(self.source, self.path + step)
 
     def fail(self, value: Any, accepted: str) -> StudyRecordError:
-        shown = repr(value) if isinstance(value, str) else value
+        problem = "missing" if value is None else f"{shortened(value)} is not accepted"
         return StudyRecordError(
-            f"{self.source}: {self.path or 'top level'}: {shown} is not accepted; "
-            f"expected {accepted}"
+            f"{self.source}: {self.path or 'top level'}: {problem}; expected {accepted}"
         )
+
+
+def shortened(value: Any) -> str:
+    """``value`` as shown in a message: quoted if text, cut to ``MAX_SHOWN_CHARS``."""
+    shown = repr(value) if isinstance(value, str) else str(value)
+    return shown if len(shown) <= MAX_SHOWN_CHARS else shown[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def _classic_nct_id(value: Any, depth: int = 0) -> str | None:
+    if depth > 6:
+        return None
+    if isinstance(value, Mapping):
+        for key in CLASSIC_ID_KEYS:
+            if isinstance(value.get(key), str):
+                return str(value[key])
+        children: Iterator[Any] = iter(value.values())
+    elif isinstance(value, list):
+        children = iter(value)
+    else:
+        return None
+    return next((found for child in children if (found := _classic_nct_id(child, depth + 1))), None)
+
+
+def _refuse_classic(document: Any, source: str) -> None:
+    if not isinstance(document, Mapping) or "protocolSection" in document:
+        return
+    wrapped = document.get("Study")
+    keys = list(document) + (list(wrapped) if isinstance(wrapped, Mapping) else [])
+    shape = next((CLASSIC_SHAPES[k] for k in keys if k in CLASSIC_SHAPES), None)
+    if shape is None:
+        return
+    nct_id = _classic_nct_id(document)
+    named = f" for {nct_id}" if nct_id else ""
+    again = f"/api/v2/studies/{nct_id}" if nct_id else "API v2"
+    raise StudyRecordError(
+        f"{source}: top level: {shape}{named} is not accepted (old format, classic API retired "
+        f"June 2024); expected {API_V2_SHAPE}; download it again from {again}"
+    )
 
 
 def _module(section: Mapping[str, Any], name: str, at: _Path) -> Mapping[str, Any]:
@@ -190,7 +249,14 @@ def trial_from_study(study: Any, source: str) -> Trial:
     """
     top = _Path(source)
     if not isinstance(study, Mapping):
-        raise top.fail(type(study).__name__, "a study object")
+        raise top.fail(type(study).__name__, API_V2_SHAPE)
+    _refuse_classic(study, source)
+    if "protocolSection" not in study:
+        keys = ", ".join(list(study)[:5]) or "nothing"
+        raise StudyRecordError(
+            f"{source}: top level: no protocolSection (keys: {shortened(keys)}); "
+            f"expected {API_V2_SHAPE}"
+        )
     section = _module(study, "protocolSection", top)
     at = top / "protocolSection"
     ident = _module(section, "identificationModule", at)
@@ -236,13 +302,39 @@ def trial_from_study(study: Any, source: str) -> Trial:
         raise StudyRecordError(f"{source}: {exc}") from exc
 
 
-def studies_in_document(document: Any, source: str) -> list[Trial]:
-    """The trials in one parsed JSON document (a study, a list, or a search page)."""
+def _records(document: Any, source: str) -> list[tuple[Any, str]]:
+    _refuse_classic(document, source)
     if isinstance(document, Mapping) and "studies" in document:
         document = document["studies"]
     if isinstance(document, list):
-        return [trial_from_study(s, f"{source}[{i}]") for i, s in enumerate(document)]
-    return [trial_from_study(document, source)]
+        return [(study, f"{source}[{i}]") for i, study in enumerate(document)]
+    return [(document, source)]
+
+
+def studies_in_document(document: Any, source: str) -> list[Trial]:
+    """The trials in one parsed JSON document (a study, a list, or a search page); the first
+    record that cannot be translated raises :class:`StudyRecordError`."""
+    return [trial_from_study(study, name) for study, name in _records(document, source)]
+
+
+def read_document(document: Any, source: str) -> TrialFile:
+    """The trials of one parsed JSON document, each record translated or refused on its own."""
+    trials: list[Trial] = []
+    refusals: list[str] = []
+    try:
+        records = _records(document, source)
+    except StudyRecordError as exc:
+        return TrialFile(source, (), (str(exc),))
+    for study, name in records:
+        try:
+            trials.append(trial_from_study(study, name))
+        except StudyRecordError as exc:
+            refusals.append(str(exc))
+    if not records:
+        refusals.append(
+            f"{source}: studies: an empty list is not accepted; expected {API_V2_SHAPE}"
+        )
+    return TrialFile(source, tuple(trials), tuple(refusals))
 
 
 def _parse_json(text: str, source: str) -> Any:
@@ -254,23 +346,48 @@ def _parse_json(text: str, source: str) -> Any:
         ) from exc
 
 
-def read_study_files(path: Path) -> list[Trial]:
-    """The trials in a JSON file, or in every ``*.json`` file of a folder (sorted by name)."""
+def _study_paths(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(path.glob("*.json"))
         if not files:
             raise StudyRecordError(f"{path}: the folder holds no .json study files")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise StudyRecordError(f"{path}: no such file or folder")
+        return files
+    if path.is_file():
+        return [path]
+    raise StudyRecordError(f"{path}: no such file or folder")
+
+
+def _read_file(file: Path) -> TrialFile:
+    try:
+        text = file.read_text(encoding="utf-8")
+        document = _parse_json(text, file.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        return TrialFile(file.name, (), (f"{file.name}: cannot be read: {exc}",))
+    except StudyRecordError as exc:
+        return TrialFile(file.name, (), (str(exc),))
+    return read_document(document, file.name)
+
+
+def read_study_folder(path: Path) -> list[TrialFile]:
+    """A JSON file, or every ``*.json`` file of a folder (sorted by name), each read on its own.
+
+    Raises
+    ------
+    StudyRecordError
+        Only when ``path`` does not exist or the folder holds no ``.json`` file; a file that
+        cannot be read or translated is reported in its :class:`TrialFile` instead.
+    """
+    return [_read_file(file) for file in _study_paths(path)]
+
+
+def read_study_files(path: Path) -> list[Trial]:
+    """The trials in a JSON file or a folder; the first refused record raises
+    :class:`StudyRecordError` (use :func:`read_study_folder` for a report per file)."""
     trials: list[Trial] = []
-    for file in files:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StudyRecordError(f"{file}: cannot be read: {exc}") from exc
-        trials += studies_in_document(_parse_json(text, file.name), file.name)
+    for file in read_study_folder(path):
+        if file.refusals:
+            raise StudyRecordError(file.refusals[0])
+        trials += file.trials
     return trials
 
 

@@ -112,15 +112,29 @@ def test_the_report_lists_a_reason_for_every_refused_resource(
     bundle["entry"].append({"resource": {"resourceType": "Encounter", "id": "enc-1"}})
     bundle["entry"].append({"resource": {"resourceType": "Observation", "status": "final"}})
     bundle["entry"].append(copy.deepcopy(bundle["entry"][0]))
-    report = _import(empty, bundle)
+    report = _import(empty, bundle, strict=True)
     lines = [o.as_dict() for o in report.refused]
     assert lines[0]["resourceType"] == "Encounter"
     assert "not a resource type we read" in lines[0]["reason"]
+    assert "refused by --strict" in lines[0]["reason"]
     assert "needs an id" in lines[1]["reason"]
     assert lines[2]["resourceType"] == "Patient"
     assert "also entry 1" in lines[2]["reason"]
     assert all(line["status"] == "refused" for line in lines)
     assert _nothing_stored(empty)
+
+
+def test_a_resource_type_we_do_not_model_is_skipped_and_reported_not_refused(
+    empty: Factory, bundle: dict[str, Any]
+) -> None:
+    bundle["entry"].append({"resource": {"resourceType": "Encounter", "id": "enc-1"}})
+    report = _import(empty, bundle)
+    skipped = [o for o in report.outcomes if o.status is ImportStatus.SKIPPED]
+    assert [(o.resource_type, o.id) for o in skipped] == [("Encounter", "enc-1")]
+    assert "not a resource type we read" in skipped[0].reason
+    assert report.written
+    assert not report.refused
+    assert report.by_type()["Encounter"].counts["skipped"] == 1
 
 
 def test_a_resource_whose_patient_was_refused_is_refused_too(

@@ -84,6 +84,100 @@ def test_import_from_a_file_and_a_bad_file(env: dict[str, str], tmp_path: Path) 
     assert "protocolSection.identificationModule.nctId" in str(result.exception)
 
 
+def _study(nct_id: str, **eligibility: Any) -> dict[str, Any]:
+    """An API v2 study record written for the tests (the shape of the shipped fixtures)."""
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": nct_id, "briefTitle": f"Synthetic {nct_id}"},
+            "statusModule": {"overallStatus": "RECRUITING"},
+            "eligibilityModule": {
+                "eligibilityCriteria": "Inclusion Criteria:\n\n* SLE\n\nExclusion Criteria:\n\n"
+                "* Pregnancy\n\nOther protocol-defined inclusion/exclusion criteria may apply.",
+                **eligibility,
+            },
+        }
+    }
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    documents: dict[str, Any] = {
+        "a.json": _study("NCT09000001"),
+        "b.json": {"protocolSection": {"identificationModule": {"briefTitle": "no id"}}},
+        "c.json": {
+            "FullStudiesResponse": {
+                "FullStudies": [
+                    {
+                        "Study": {
+                            "ProtocolSection": {"IdentificationModule": {"NCTId": "NCT09000003"}}
+                        }
+                    }
+                ]
+            }
+        },
+        "d.json": _study("NCT09000004", minimumAge="18 Years"),
+    }
+    for name, document in documents.items():
+        (folder / name).write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def test_a_folder_import_reports_each_file_and_exits_1_when_some_are_refused(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    result = runner.invoke(app, ["import", str(folder)], env=env)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "2 created, 0 updated, 0 unchanged; 2 of 4 file(s) with refused records"
+    assert lines[1] == "a.json: NCT09000001 created"
+    assert lines[2] == "b.json: nothing imported"
+    assert lines[3] == (
+        "  refused: b.json: protocolSection.identificationModule.nctId: missing; "
+        "expected non-empty text (required)"
+    )
+    assert lines[4] == "c.json: nothing imported"
+    assert lines[5].startswith("  refused: c.json: top level: a classic-API FullStudiesResponse")
+    assert "for NCT09000003" in lines[5]
+    assert "protocolSection.identificationModule.nctId" in lines[5]
+    assert lines[6] == "d.json: NCT09000004 created"
+    again = runner.invoke(app, ["import", str(folder)], env=env)
+    assert again.exit_code == 1
+    assert again.output.splitlines()[0].startswith("0 created, 0 updated, 2 unchanged;")
+    listed = runner.invoke(app, ["list"], env=env).output.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["NCT09000001", "NCT09000004"]
+
+
+def test_a_clean_folder_exits_0_and_criteria_lose_the_disclaimer(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    (folder / "one.json").write_text(json.dumps(_study("NCT09000001")), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(folder)], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "one.json: NCT09000001 created"
+    shown = runner.invoke(app, ["show", "NCT09000001"], env=env).output
+    assert "Pregnancy" in shown
+    assert "may apply" not in shown
+
+
+def test_a_folder_with_nothing_usable_exits_2_naming_every_refusal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "x.json").write_text("[]", encoding="utf-8")
+    (folder / "y.json").write_text("not json", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(folder)], env=env)
+    assert isinstance(result.exception, CliError)
+    assert result.exception.code == EXIT_INVALID_INPUT
+    assert "no usable study record in 2 file(s)" in str(result.exception)
+    assert "refused: x.json: studies: an empty list is not accepted" in result.output
+    assert "refused: y.json: not valid JSON at line 1" in result.output
+
+
 def test_list_filters_by_status_and_show_prints_every_criterion(imported: dict[str, str]) -> None:
     listed = runner.invoke(app, ["list", "--status", "recruiting"], env=imported)
     assert listed.exit_code == 0, listed.output
@@ -258,6 +352,25 @@ def test_fetch_imports_every_page_through_an_injected_transport(
     assert seen[1]["pageToken"] == "p2"
     assert seen[0]["filter.overallStatus"] == "RECRUITING"
     assert len(json.loads(saved.read_text(encoding="utf-8"))["studies"]) == 2
+
+
+def test_fetch_imports_the_good_records_and_names_each_refused_one(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = _study("NCT09000002", sex="BOTH")
+    page = {"studies": [_study("NCT09000001"), bad]}
+    monkeypatch.setattr(trials_cli, "fetch_function", lambda url, params: page)
+    monkeypatch.setattr(trials_cli.ctgov.RateLimiter, "wait", lambda self: None)
+    result = runner.invoke(app, ["fetch"], env=env)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == [
+        "fetched 2 studies",
+        f"refused: {trials_cli.ctgov.API_STUDIES_URL} (fetched)[1]: "
+        "protocolSection.eligibilityModule.sex: 'BOTH' is not accepted; "
+        "expected one of ALL, FEMALE, MALE",
+    ]
+    assert lines[2] == "1 created, 0 updated, 0 unchanged"
 
 
 def test_fetch_without_a_network_is_a_one_line_error(

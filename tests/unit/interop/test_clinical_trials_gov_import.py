@@ -129,6 +129,129 @@ def test_unreadable_inputs_get_one_line_errors(tmp_path: Path) -> None:
         ctgov.read_study_files(tmp_path / "empty")
 
 
+def _with_id(nct_id: str) -> dict[str, Any]:
+    study = copy.deepcopy(STUDY)
+    study["protocolSection"]["identificationModule"]["nctId"] = nct_id
+    return study
+
+
+def _bad_age(nct_id: str) -> dict[str, Any]:
+    study = _with_id(nct_id)
+    study["protocolSection"]["eligibilityModule"]["minimumAge"] = "eighteen"
+    return study
+
+
+def test_each_file_of_a_folder_is_read_or_refused_on_its_own(tmp_path: Path) -> None:
+    (tmp_path / "a_good.json").write_text(json.dumps(_with_id("NCT09000042")), encoding="utf-8")
+    (tmp_path / "b_broken.json").write_text("{", encoding="utf-8")
+    page = {"studies": [_with_id("NCT09000043"), _bad_age("NCT09000044")]}
+    (tmp_path / "c_page.json").write_text(json.dumps(page), encoding="utf-8")
+    (tmp_path / "d_good.json").write_text(json.dumps(_with_id("NCT09000045")), encoding="utf-8")
+    files = ctgov.read_study_folder(tmp_path)
+    assert [(f.name, [t.id for t in f.trials], len(f.refusals)) for f in files] == [
+        ("a_good.json", ["NCT09000042"], 0),
+        ("b_broken.json", [], 1),
+        ("c_page.json", ["NCT09000043"], 1),
+        ("d_good.json", ["NCT09000045"], 0),
+    ]
+    assert files[1].refusals[0].startswith("b_broken.json: not valid JSON at line 1")
+    assert files[2].refusals[0] == (
+        "c_page.json[1]: protocolSection.eligibilityModule.minimumAge: 'eighteen' is not "
+        "accepted; expected '<number> <unit>' with unit Years, Months, Weeks, Days, Hours or "
+        "Minutes"
+    )
+    with pytest.raises(ctgov.StudyRecordError, match=r"^b_broken\.json: not valid JSON"):
+        ctgov.read_study_files(tmp_path)  # the all-or-nothing reader still stops
+
+
+def test_a_missing_nct_id_is_named_as_missing_not_as_none() -> None:
+    study = copy.deepcopy(STUDY)
+    del study["protocolSection"]["identificationModule"]["nctId"]
+    with pytest.raises(ctgov.StudyRecordError) as raised:
+        ctgov.trial_from_study(study, "x.json")
+    assert str(raised.value) == (
+        "x.json: protocolSection.identificationModule.nctId: missing; "
+        "expected non-empty text (required)"
+    )
+
+
+def test_a_long_refused_value_is_shortened() -> None:
+    study = copy.deepcopy(STUDY)
+    study["protocolSection"]["statusModule"]["overallStatus"] = "OPEN " * 40
+    with pytest.raises(ctgov.StudyRecordError) as raised:
+        ctgov.trial_from_study(study, "x.json")
+    shown = str(raised.value).split(": ")[2].split(" is not accepted")[0]
+    assert len(shown) == ctgov.MAX_SHOWN_CHARS
+    assert shown.endswith("...")
+
+
+def test_a_document_without_protocol_section_says_what_is_accepted() -> None:
+    with pytest.raises(ctgov.StudyRecordError) as raised:
+        ctgov.trial_from_study({"nctId": "NCT09000042"}, "flat.json")
+    assert str(raised.value) == (
+        "flat.json: top level: no protocolSection (keys: 'nctId'); expected an API v2 study "
+        "record with protocolSection.identificationModule.nctId"
+    )
+
+
+# Old-format records written for the tests in the shapes the classic API (retired 25 June 2024,
+# https://clinicaltrials.gov/data-api/about-api/api-migration) and its XML download produced:
+# capitalised ProtocolSection/IdentificationModule/NCTId inside FullStudiesResponse.FullStudies
+# [].Study, and clinical_study/id_info/nct_id for XML converted to JSON.
+CLASSIC_STUDY = {
+    "ProtocolSection": {
+        "IdentificationModule": {"NCTId": "NCT09000077", "BriefTitle": "Synthetic classic"},
+        "StatusModule": {"OverallStatus": "Recruiting"},
+        "EligibilityModule": {
+            "EligibilityCriteria": "Inclusion Criteria:\n\n* SLE",
+            "Gender": "All",
+        },
+    }
+}
+CLASSIC_DOCUMENTS = {
+    "full_studies": {
+        "FullStudiesResponse": {
+            "APIVrs": "1.01.05",
+            "NStudiesFound": 1,
+            "FullStudies": [{"Rank": 1, "Study": CLASSIC_STUDY}],
+        }
+    },
+    "one_study": {"Study": CLASSIC_STUDY},
+    "xml_as_json": {
+        "clinical_study": {
+            "id_info": {"nct_id": "NCT09000077"},
+            "brief_title": "Synthetic classic",
+            "overall_status": "Recruiting",
+            "eligibility": {"criteria": {"textblock": "Inclusion Criteria: SLE"}, "gender": "All"},
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CLASSIC_DOCUMENTS))
+def test_an_old_format_record_is_refused_as_such_naming_the_file_and_what_is_accepted(
+    shape: str, tmp_path: Path
+) -> None:
+    (tmp_path / f"{shape}.json").write_text(json.dumps(CLASSIC_DOCUMENTS[shape]), "utf-8")
+    (file,) = ctgov.read_study_folder(tmp_path / f"{shape}.json")
+    (reason,) = file.refusals
+    assert file.trials == ()
+    assert reason.startswith(f"{shape}.json: top level: a classic")
+    assert "for NCT09000077 is not accepted (old format, classic API retired June 2024)" in reason
+    assert "expected an API v2 study record with protocolSection.identificationModule.nctId" in (
+        reason
+    )
+    assert reason.endswith("download it again from /api/v2/studies/NCT09000077")
+    assert "None" not in reason
+
+
+def test_shipped_fixtures_criteria_carry_no_escapes_or_disclaimers() -> None:
+    for trial in ctgov.shipped_fixtures():
+        for item in trial.items:
+            assert "\\" not in item.text
+            assert "may apply" not in item.text.lower()
+
+
 # The SLE cell-therapy trials of docs/spec/evidence.md §2d shipped as fixtures.
 EVIDENCE_TRIALS = {
     "NCT00017641", "NCT00271934", "NCT00278538", "NCT00230035", "NCT00325741", "NCT01539902",

@@ -20,6 +20,17 @@ Notes
 - In a section without bullets every non-blank line is an item. Text that precedes the first
   bullet of a section ("Participants must meet all of the following:") is kept as an item of its
   own, so no wording is ever lost; it needs review like any item without a rule.
+- The text is cleaned first (:func:`clean_criteria_text`): markdown backslash escapes, which the
+  API v2 writes as ``\\>10 mg``, ``\\<``, ``\\*``, ``1\\.``, are undone (CommonMark 0.31.2
+  §2.4 "Backslash escapes": any ASCII punctuation may be escaped), so an escaped bullet or
+  number starts an item; and the sponsors' closing disclaimer ("Other protocol-defined
+  inclusion/exclusion criteria may apply", "The above information is not intended to contain
+  all considerations relevant to a patient's potential participation in a clinical trial"),
+  which is not a criterion, is removed instead of being glued to the last item. The trial's
+  ``eligibility_text`` keeps the registry's wording unchanged.
+- Headings may be set in markdown emphasis or as a markdown heading (``**Inclusion
+  Criteria:**``, ``### Exclusion Criteria``); bullets "•", "●", "○", "▪", "◦", "‣" and "–" are
+  read like "*" and "-", and need no space after them.
 """
 
 from __future__ import annotations
@@ -30,10 +41,27 @@ from lupus_sct.domain.eligibility.protocol import CriterionKind
 from lupus_sct.domain.trials.clinical_trials import EligibilityItem
 
 _HEADING = re.compile(
-    r"^\s*(?:key\s+|main\s+|major\s+)?(inclusion|exclusion)(?:\s+criteria)?\s*(?::\s*(.*))?$",
+    r"^\s*(?:#{1,6}\s*)?[*_]{0,2}(?:key\s+|main\s+|major\s+)?(inclusion|exclusion)"
+    r"(?:\s+criteria)?\s*(?::[*_]{0,2}\s*(.*?)|[*_]{0,2}\s*:?)\s*[*_]{0,2}\s*$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^(\s*)(?:[*\-+•·]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(\d{1,3}\))\s+(.*)$")
+_BULLET = re.compile(
+    r"^(\s*)(?:(?:[*\-+·]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(\d{1,3}\))\s+|[•●○▪◦‣–]\s*)(.*)$"
+)
+# CommonMark 0.31.2 §2.4: a backslash before any ASCII punctuation character escapes it.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Sponsor boilerplate closing many registry records; not a criterion of the trial.
+_DISCLAIMER = re.compile(
+    r"(?:\bnote\s*:\s*)?(?:"
+    r"\bother\s+(?:protocol[\s-]*(?:defined|specific)\s+|protocol\s+|study[\s-]*specific\s+)?"
+    r"(?:inclusion\s*(?:/|and|or)\s*exclusion|eligibility)\s+criteria\s+(?:may|will)\s+apply"
+    r"|\bthe\s+above\s+information\s+is\s+not\s+intended\s+to\s+contain\s+all\s+"
+    r"considerations\s+relevant\s+to\s+an?\s+(?:patient|participant|subject)[\u2019']?s?\s+"
+    r"potential\s+participation\s+in\s+(?:a|this)\s+clinical\s+(?:trial|study)"
+    r")\s*[.;]?",
+    re.IGNORECASE,
+)
+_BARE_BULLET = re.compile(r"^\s*(?:[*\-+·•●○▪◦‣–]|\(?\d{1,3}[.)])\s*$")
 
 Section = tuple[CriterionKind, list[str]]
 
@@ -77,11 +105,26 @@ def _items_of(lines: list[str]) -> list[str]:
     return ["\n".join(parts) for parts in items if any(parts)]
 
 
+def clean_criteria_text(text: str) -> str:
+    """``text`` with markdown escapes undone and the sponsors' closing disclaimer removed."""
+    lines = []
+    for line in (
+        _ESCAPE.sub(r"\1", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ):
+        kept = _DISCLAIMER.sub("", line).rstrip()
+        if kept.strip() and _BARE_BULLET.match(kept) and not _BARE_BULLET.match(line):
+            continue  # the disclaimer was the whole item
+        if kept.strip() or not line.strip():
+            lines.append(kept)
+    return "\n".join(lines)
+
+
 def split_eligibility_criteria(text: str) -> tuple[EligibilityItem, ...]:
-    """Numbered items of ``text`` in order: ``number`` overall, ``ordinal`` within the kind."""
+    """Numbered items of the cleaned ``text`` in order: ``number`` overall, ``ordinal`` within
+    the kind."""
     items: list[EligibilityItem] = []
     ordinals = dict.fromkeys(CriterionKind, 0)
-    for kind, lines in _sections(text or ""):
+    for kind, lines in _sections(clean_criteria_text(text)):
         for item_text in _items_of(lines):
             ordinals[kind] += 1
             items.append(

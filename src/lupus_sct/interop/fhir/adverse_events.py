@@ -111,9 +111,7 @@ def read_adverse_event(resource: Any) -> AdverseEvent:
         raise InvalidValueError(
             "AdverseEvent.severity", grade, f"a CTCAE grade 1-5 coded in {GRADE_SYSTEM}"
         )
-    patient_id = s.referenced_id(resource.subject, "Patient")
-    if patient_id is None:
-        raise InvalidValueError("AdverseEvent.subject", None, "Patient/<id>")
+    patient_id = s.patient_referenced(resource.subject, "AdverseEvent.subject")
     if resource.date is None:
         raise InvalidValueError("AdverseEvent.date", None, "the onset date")
     resolution = s.extensions_with(resource, RESOLUTION_EXTENSION)

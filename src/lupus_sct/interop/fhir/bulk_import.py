@@ -68,6 +68,7 @@ def import_bundles(
     workers: int = 0,
     batch_resources: int = DEFAULT_BATCH_RESOURCES,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
 ) -> Iterator[BundleResult]:
     """Import ``sources`` in order into the centre ``centre_code``; a result per Bundle, in order.
 
@@ -75,11 +76,12 @@ def import_bundles(
     number of reading processes (0: read in this process). ``progress`` is called with the
     number of Bundles finished after each batch. Raises
     :class:`~lupus_sct.interop.fhir.bundle_import.UnknownCentreError` before reading anything
-    when the centre does not exist.
+    when the centre does not exist. ``strict`` refuses resource types we do not read instead of
+    skipping them.
     """
     return write_bundles(
         open_uow,
-        lambda centre_id: _read_all(sources, centre_id, workers),
+        lambda centre_id: _read_all(sources, centre_id, workers, strict),
         centre_code=centre_code,
         by=by,
         now=now,
@@ -90,7 +92,11 @@ def import_bundles(
 
 
 def read_source(
-    source: BundleSource, index: int, centre_id: str, elements: ElementCache | None = None
+    source: BundleSource,
+    index: int,
+    centre_id: str,
+    elements: ElementCache | None = None,
+    strict: bool = False,
 ) -> BundleReading:
     """Read one Bundle (a file or parsed JSON) into our records; never raises for bad input."""
     name = str(source) if isinstance(source, Path) else f"bundle {index + 1}"
@@ -99,7 +105,8 @@ def read_source(
             data: Mapping[str, Any] = load_bundle_json(source.read_text(encoding="utf-8"))
         else:
             data = source
-        return BundleReading(index, name, read_bundle(dict(data), centre_id, elements))
+        read = read_bundle(dict(data), centre_id, elements, strict=strict)
+        return BundleReading(index, name, read)
     except OSError as exc:
         return BundleReading(index, name, None, f"cannot read the file: {exc.strerror}")
     except UnicodeDecodeError as exc:
@@ -113,12 +120,17 @@ _worker_elements: ElementCache | None = None  # a worker process's cache, kept b
 
 
 def _read_chunk(
-    chunk: list[tuple[int, BundleSource]], centre_id: str, elements: ElementCache
+    chunk: list[tuple[int, BundleSource]],
+    centre_id: str,
+    elements: ElementCache,
+    strict: bool = False,
 ) -> list[BundleReading]:
-    return [read_source(source, index, centre_id, elements) for index, source in chunk]
+    return [read_source(source, index, centre_id, elements, strict) for index, source in chunk]
 
 
-def _read_in_worker(chunk: list[tuple[int, BundleSource]], centre_id: str) -> bytes:
+def _read_in_worker(
+    chunk: list[tuple[int, BundleSource]], centre_id: str, strict: bool = False
+) -> bytes:
     """A worker's task: ``chunk`` read, pickled with :class:`_RecordReducers`."""
     global _worker_elements  # one cache per worker process, for its lifetime
     if _worker_elements is None:
@@ -126,7 +138,7 @@ def _read_in_worker(chunk: list[tuple[int, BundleSource]], centre_id: str) -> by
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _REDUCERS
-    pickler.dump(_read_chunk(chunk, centre_id, _worker_elements))
+    pickler.dump(_read_chunk(chunk, centre_id, _worker_elements, strict))
     return buffer.getvalue()
 
 
@@ -170,7 +182,7 @@ def _rebuild(kind: type, values: tuple[Any, ...]) -> Any:
 
 
 def _read_all(
-    sources: Sequence[BundleSource], centre_id: str, workers: int
+    sources: Sequence[BundleSource], centre_id: str, workers: int, strict: bool
 ) -> Iterator[BundleReading]:
     """Every source read, in order: by worker processes, and by this process while it would wait.
 
@@ -187,7 +199,7 @@ def _read_all(
     queue = iter(chunks)
     if workers <= 0 or len(chunks) <= 1:
         for chunk in queue:
-            yield from _read_chunk(chunk, centre_id, elements)
+            yield from _read_chunk(chunk, centre_id, elements, strict)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
@@ -197,13 +209,13 @@ def _read_all(
     starter = _PoolStarter(pool)
     try:
         for chunk in queue:
-            yield from _read_chunk(chunk, centre_id, elements)
+            yield from _read_chunk(chunk, centre_id, elements, strict)
             if not starter.is_alive():
                 break
         starter.join()
         starter.raise_failure()
         yield from _read_in_pool(
-            pool, queue, centre_id, elements, workers * _TASKS_AHEAD_PER_WORKER
+            pool, queue, centre_id, elements, workers * _TASKS_AHEAD_PER_WORKER, strict
         )
     finally:
         # An import stopped part way (an error, Ctrl-C) does not wait for files read ahead.
@@ -217,24 +229,27 @@ def _read_in_pool(
     centre_id: str,
     elements: ElementCache,
     ahead: int,
+    strict: bool = False,
 ) -> Iterator[BundleReading]:
     """The chunks of ``queue`` read by the pool (``ahead`` tasks at most) and by this process."""
     slots: collections.deque[_Slot] = collections.deque()
     for chunk in itertools.islice(queue, ahead):
-        slots.append(_Slot(chunk, pool.submit(_read_in_worker, chunk, centre_id)))
+        slots.append(_Slot(chunk, pool.submit(_read_in_worker, chunk, centre_id, strict)))
     while slots:
         head = slots[0]
         if head.reads is None and not head.future.done():
             spare = next((s for s in slots if s.reads is None and s.future.cancel()), None)
             if spare is not None:
-                spare.reads = _read_chunk(spare.chunk, centre_id, elements)
+                spare.reads = _read_chunk(spare.chunk, centre_id, elements, strict)
                 continue
         slots.popleft()
         # The bytes come from this import's own worker process (as any pool result would).
         done = head.reads if head.reads is not None else pickle.loads(head.future.result())  # noqa: S301
         next_chunk = next(queue, None)
         if next_chunk is not None:
-            slots.append(_Slot(next_chunk, pool.submit(_read_in_worker, next_chunk, centre_id)))
+            slots.append(
+                _Slot(next_chunk, pool.submit(_read_in_worker, next_chunk, centre_id, strict))
+            )
         yield from done
 
 

@@ -11,7 +11,11 @@ Notes
 Each entry's resource is parsed on its own with the fhir.resources R4B model of its type, so a
 validation error is reported against that resource, and mapped to our records in dependency
 order (Patient, Condition, EpisodeOfCare, Procedure, Observation, MedicationStatement,
-AdverseEvent). A resource that cannot be read is ``refused`` with the reason. Writing the records
+AdverseEvent). References to other entries (``urn:uuid:`` fullUrls) are resolved first
+(:mod:`.references`). A resource that cannot be read is ``refused`` with the reason. A resource
+of a type the platform does not model (Encounter, Claim, Immunization...) is ``skipped`` and
+reported, and does not stop the others; with ``strict`` it is refused as any unreadable
+resource. Writing the records
 (through the use cases, in one transaction, committed only when nothing was refused) is the
 services' :func:`~lupus_sct.services.imports.fhir_bundles.write_bundle`.
 """
@@ -33,7 +37,8 @@ from lupus_sct.interop.fhir.courses import read_course, read_event
 from lupus_sct.interop.fhir.export import RESOURCE_ORDER
 from lupus_sct.interop.fhir.medications import read_medication
 from lupus_sct.interop.fhir.observations import read_observation
-from lupus_sct.interop.fhir.people import read_condition, read_patient
+from lupus_sct.interop.fhir.people import patient_note, read_condition, read_patient
+from lupus_sct.interop.fhir.references import bundle_targets, entry_id, resolved
 from lupus_sct.interop.fhir.validation import ElementCache
 from lupus_sct.services.errors import ServiceError
 from lupus_sct.services.imports.fhir_bundles import (
@@ -78,6 +83,9 @@ _READERS: dict[str, Callable[[Any, str], list[Any]]] = {
 }
 
 
+_NOTES: dict[str, Callable[[Any], str]] = {"Patient": patient_note}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Entry:
     position: int
@@ -85,6 +93,7 @@ class _Entry:
     id: str | None
     resource: Any = None
     problem: str = ""
+    skipped: str = ""
 
 
 def load_bundle_json(text: str) -> dict[str, Any]:
@@ -108,35 +117,56 @@ def import_bundle(
     by: str,
     now: datetime,
     dry_run: bool = False,
+    strict: bool = False,
 ) -> ImportReport:
     """Import every resource of ``bundle`` into the centre ``centre_code``, or none of them.
 
-    ``uow`` is an entered unit of work; it is committed only when every resource was accepted or
-    updated and ``dry_run`` is false, and rolled back otherwise.
+    ``uow`` is an entered unit of work; it is committed only when no resource was refused and
+    ``dry_run`` is false, and rolled back otherwise. ``strict`` refuses the resource types the
+    platform does not model instead of skipping them.
     """
     centre = find_centre(uow, centre_code)
-    read = read_bundle(bundle, centre.id)
+    read = read_bundle(bundle, centre.id, strict=strict)
     return write_bundle(uow, read, centre, by=by, now=now, dry_run=dry_run)
 
 
 def read_bundle(
-    bundle: dict[str, Any], centre_id: str, elements: ElementCache | None = None
+    bundle: dict[str, Any],
+    centre_id: str,
+    elements: ElementCache | None = None,
+    *,
+    strict: bool = False,
 ) -> ReadBundle:
     """Validate every resource of ``bundle`` and read it into our records (pure).
 
-    ``elements`` keeps validated elements for the next Bundles of the same import. Raises
+    ``elements`` keeps validated elements for the next Bundles of the same import; ``strict``
+    refuses resource types we do not read instead of skipping them. Raises
     :class:`BundleError` when the Bundle itself (not one of its resources) is invalid.
     """
     elements = elements if elements is not None else ElementCache()
     read = []
-    for entry in sorted(_parse_entries(bundle, elements), key=_rank):
+    for entry in sorted(_parse_entries(bundle, elements, strict=strict), key=_rank):
+        if entry.skipped:
+            read.append(
+                ReadResource(
+                    entry.position, entry.resource_type, entry.id, (), skipped=entry.skipped
+                )
+            )
+            continue
         reading = _read(entry, centre_id)
         if isinstance(reading, ResourceOutcome):
             read.append(
                 ReadResource(entry.position, entry.resource_type, entry.id, (), reading.reason)
             )
         else:
-            read.append(ReadResource(entry.position, entry.resource_type, entry.id, tuple(reading)))
+            note = (
+                _NOTES[entry.resource_type](entry.resource) if entry.resource_type in _NOTES else ""
+            )
+            read.append(
+                ReadResource(
+                    entry.position, entry.resource_type, entry.id, tuple(reading), note=note
+                )
+            )
     return ReadBundle(tuple(read))
 
 
@@ -149,7 +179,7 @@ def _rank(entry: _Entry) -> tuple[int, int]:
     return order, entry.position
 
 
-def _parse_entries(bundle: dict[str, Any], elements: ElementCache) -> list[_Entry]:
+def _parse_entries(bundle: dict[str, Any], elements: ElementCache, *, strict: bool) -> list[_Entry]:
     raw_entries = bundle.get("entry") or []
     if not isinstance(raw_entries, list):
         raise BundleError("Bundle.entry must be a list")
@@ -160,11 +190,12 @@ def _parse_entries(bundle: dict[str, Any], elements: ElementCache) -> list[_Entr
         raise BundleError(f"the Bundle itself is not valid: {_summary(exc)}") from exc
     entries = []
     seen: dict[tuple[str, str], int] = {}
+    targets = bundle_targets(raw_entries)
     for position, raw in enumerate(raw_entries):
-        resource = raw.get("resource") if isinstance(raw, dict) else None
-        entry = _parse_entry(position, resource, elements)
+        resource = _resource_of(raw, targets)
+        entry = _parse_entry(position, resource, elements, strict=strict)
         key = (entry.resource_type, entry.id or "")
-        if not entry.problem and key in seen:
+        if not entry.problem and not entry.skipped and key in seen:
             entry = dataclasses.replace(
                 entry, problem=f"the same resource is also entry {seen[key] + 1} of the Bundle"
             )
@@ -173,11 +204,24 @@ def _parse_entries(bundle: dict[str, Any], elements: ElementCache) -> list[_Entr
     return entries
 
 
+def _resource_of(raw: Any, targets: dict[str, str]) -> Any:
+    """The entry's resource, its Bundle references resolved and its id taken from the fullUrl."""
+    resource = raw.get("resource") if isinstance(raw, dict) else None
+    if not isinstance(resource, dict):
+        return resource
+    resource = resolved(resource, targets)
+    if not resource.get("id"):
+        resource_id = entry_id(raw)
+        if resource_id is not None:
+            resource = {**resource, "id": resource_id}
+    return resource
+
+
 def _without_resource(entry: Any) -> Any:
     return {k: v for k, v in entry.items() if k != "resource"} if isinstance(entry, dict) else entry
 
 
-def _parse_entry(position: int, resource: Any, elements: ElementCache) -> _Entry:
+def _parse_entry(position: int, resource: Any, elements: ElementCache, *, strict: bool) -> _Entry:
     if not isinstance(resource, dict):
         return _Entry(position, "(none)", None, problem="the entry has no resource")
     resource_type = str(resource.get("resourceType", "(none)"))
@@ -190,8 +234,18 @@ def _parse_entry(position: int, resource: Any, elements: ElementCache) -> _Entry
         return _Entry(position, shown_type, shown_id, problem=f"{where} {reason}")
     if resource_type not in _READERS:
         read = ", ".join(_READERS)
+        if strict:
+            return _Entry(
+                position,
+                resource_type,
+                resource_id,
+                problem=f"not a resource type we read ({read}); refused by --strict",
+            )
         return _Entry(
-            position, resource_type, resource_id, problem=f"not a resource type we read ({read})"
+            position,
+            resource_type,
+            resource_id,
+            skipped=f"not a resource type we read ({read}); skipped, nothing of it stored",
         )
     if not resource_id:
         return _Entry(

@@ -107,9 +107,7 @@ def read_course(resource: Any) -> TherapyCourse:
         raise InvalidValueError("EpisodeOfCare.type", kinds[0], f"one of {names}") from None
     if resource.status not in _STATUS_BY_CODE:
         raise InvalidValueError("EpisodeOfCare.status", resource.status, ", ".join(_STATUS_BY_CODE))
-    patient_id = s.referenced_id(resource.patient, "Patient")
-    if patient_id is None:
-        raise InvalidValueError("EpisodeOfCare.patient", None, "Patient/<id>")
+    patient_id = s.patient_referenced(resource.patient, "EpisodeOfCare.patient")
     if resource.period is None or resource.period.start is None:
         raise InvalidValueError("EpisodeOfCare.period.start", None, "the start date")
     day0 = s.extensions_with(resource, DAY_ZERO_EXTENSION)

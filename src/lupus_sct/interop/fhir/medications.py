@@ -116,9 +116,7 @@ def read_medication(resource: Any) -> MedicationExposure:
         raise InvalidValueError(
             "MedicationStatement.medicationCodeableConcept", None, "an RxNorm coding"
         )
-    patient_id = s.referenced_id(resource.subject, "Patient")
-    if patient_id is None:
-        raise InvalidValueError("MedicationStatement.subject", None, "Patient/<id>")
+    patient_id = s.patient_referenced(resource.subject, "MedicationStatement.subject")
     start, stop = _period(resource)
     if not resource.dosage:
         raise InvalidValueError("MedicationStatement.dosage", None, "a dosage with dose and timing")

@@ -165,10 +165,7 @@ def read_observation(resource: Any) -> LabResult | Assessment:
 
 
 def _patient_id(resource: Any) -> str:
-    patient_id = s.referenced_id(resource.subject, "Patient")
-    if patient_id is None:
-        raise InvalidValueError(f"{resource.get_resource_type()}.subject", None, "Patient/<id>")
-    return patient_id
+    return s.patient_referenced(resource.subject, f"{resource.get_resource_type()}.subject")
 
 
 def _read_lab(resource: Any, loinc: str) -> LabResult:

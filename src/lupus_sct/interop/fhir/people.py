@@ -15,6 +15,12 @@ table. A Patient without our pseudonym identifier takes its resource id as pseud
 has the pseudonym's form. The centre appears as a logical reference (its code); on import the
 centre is the one named by the caller, never the one in the resource.
 
+``Patient.deceasedDateTime`` is read as the patient's death (outcome ``death`` on that calendar
+date, cause "unknown": R4 Patient has no element for the cause), under the record id
+``<patient id>-death``. A death needs its date (docs/spec/pathway.md §7, overall survival), so
+``deceasedBoolean`` true, or a partial date (``2020``), stores no death: the Patient's report
+line says so (:func:`patient_note`). ``deceasedBoolean`` false says nothing we store.
+
 ICD-10 codes with more than one character after the dot (M32.14) exist only in ICD-10-CM and are
 exported under the ICD-10-CM system; the others under WHO ICD-10. Both systems are read. The
 classification criteria a diagnosis meets travel in a local extension (R4 Condition has no
@@ -24,6 +30,7 @@ element for them).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from lupus_sct.domain.errors import InvalidValueError
@@ -33,6 +40,7 @@ from lupus_sct.domain.records.diagnosis import (
     Diagnosis,
     Disease,
 )
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
 from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity, Sex
 from lupus_sct.interop.fhir import systems as s
 
@@ -75,8 +83,15 @@ def _ordered(resource: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]
     return {**head, **{k: v for k, v in resource.items() if k not in head}}
 
 
-def read_patient(resource: Any, centre_id: str) -> list[Patient | PatientIdentity]:
-    """The patient (and identity, when the resource has a name and an MR identifier)."""
+DEATH_CAUSE_NOT_GIVEN = "unknown"  # R4 Patient carries no cause of death
+_DEATH_WITHOUT_DATE = (
+    "Patient.deceased{}: the death is not stored (a death outcome needs its full date); "
+    "record it with its date"
+)
+
+
+def read_patient(resource: Any, centre_id: str) -> list[Patient | PatientIdentity | OutcomeEvent]:
+    """The patient, its identity (name and MR identifier) and its death (deceasedDateTime)."""
     pseudonym = _pseudonym(resource)
     if resource.birthDate is None:
         raise InvalidValueError("Patient.birthDate", None, "the birth date")
@@ -94,7 +109,30 @@ def read_patient(resource: Any, centre_id: str) -> list[Patient | PatientIdentit
         centre_id=centre_id,
     )
     identity = _identity(resource)
-    return [patient] if identity is None else [patient, identity]
+    death = _death(resource)
+    return [r for r in (patient, identity, death) if r is not None]
+
+
+def _death(resource: Any) -> OutcomeEvent | None:
+    if not isinstance(resource.deceasedDateTime, date):  # a datetime is a date too
+        return None
+    return OutcomeEvent(
+        id=f"{resource.id}-death",
+        patient_id=resource.id,
+        course_id=None,
+        kind=OutcomeKind.DEATH,
+        event_date=s.as_date(resource.deceasedDateTime, "Patient.deceasedDateTime"),
+        detail=DEATH_CAUSE_NOT_GIVEN,
+    )
+
+
+def patient_note(resource: Any) -> str:
+    """What the report says of a death that is not stored (no full date), else ``""``."""
+    if resource.deceasedBoolean:
+        return _DEATH_WITHOUT_DATE.format("Boolean true")
+    if resource.deceasedDateTime is not None and not isinstance(resource.deceasedDateTime, date):
+        return _DEATH_WITHOUT_DATE.format(f"DateTime {resource.deceasedDateTime}")
+    return ""
 
 
 def _pseudonym(resource: Any) -> str:
@@ -161,9 +199,7 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
 
 def read_condition(resource: Any) -> Diagnosis:
     """The diagnosis a Condition records; both an ICD-10 and a SNOMED CT code are needed."""
-    patient_id = s.referenced_id(resource.subject, "Patient")
-    if patient_id is None:
-        raise InvalidValueError("Condition.subject", None, "a reference Patient/<id>")
+    patient_id = s.patient_referenced(resource.subject, "Condition.subject")
     icd10 = s.first_code(resource.code, s.ICD10) or s.first_code(resource.code, s.ICD10_CM)
     snomed = s.first_code(resource.code, s.SNOMED_CT)
     if icd10 is None or snomed is None:

@@ -91,6 +91,23 @@ def referenced_id(ref: Any, resource_type: str) -> str | None:
     return match.group(2)
 
 
+def patient_referenced(ref: Any, field: str) -> str:
+    """The patient id of a reference to a Patient, or an error naming ``field`` and the reference.
+
+    Bundle references (``urn:uuid:`` fullUrls) are already rewritten to ``Patient/<id>`` by
+    :mod:`~lupus_sct.interop.fhir.references`.
+    """
+    patient_id = referenced_id(ref, "Patient")
+    if patient_id is None:
+        raise InvalidValueError(
+            field,
+            getattr(ref, "reference", None) if ref is not None else None,
+            "a reference Patient/<id> (relative or absolute), or the fullUrl of a Patient entry "
+            "of the Bundle",
+        )
+    return patient_id
+
+
 def codes_in(concept: Any, system: str) -> list[str]:
     """The codes of ``concept`` (a CodeableConcept model) from ``system``, in order."""
     if concept is None:

@@ -18,6 +18,7 @@ from lupus_sct.domain.records.assessment import Assessment
 from lupus_sct.domain.records.diagnosis import Diagnosis
 from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.domain.records.outcomes import OutcomeEvent
 from lupus_sct.domain.records.people import Patient, PatientIdentity
 from lupus_sct.services.audit.chain import audited_add, audited_update
 from lupus_sct.services.clinic import write_checks as checks
@@ -192,4 +193,16 @@ def correct_adverse_event(
         by=by,
         now=now,
         reason=reason,
+    )
+
+
+def correct_outcome(
+    uow: UnitOfWork, outcome: OutcomeEvent, *, reason: str, by: str, now: datetime
+) -> OutcomeEvent:
+    """Correct an outcome event (date, detail, course); its kind and patient stay."""
+    checks.check_same_patient(uow.outcomes, outcome, "outcome")
+    checks.check_course_of_patient(uow, outcome.patient_id, outcome.course_id)
+    checks.check_dated(uow, outcome.patient_id, "outcome.event_date", outcome.event_date, now=now)
+    return audited_update(
+        uow.outcomes, uow.audit, outcome, entity="outcome", by=by, now=now, reason=reason
     )

@@ -57,6 +57,50 @@ class ImportSummary:
     dropped_rules: tuple[DroppedRule, ...]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class TrialFile:
+    """One file read for import: its trials, and the records it refused with the reason each."""
+
+    name: str
+    trials: tuple[Trial, ...]
+    refusals: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileImportReport:
+    """What an import of files did: each file with its own summary, and the totals."""
+
+    files: tuple[tuple[TrialFile, ImportSummary], ...]
+    summary: ImportSummary
+
+    @property
+    def refused(self) -> tuple[str, ...]:
+        """Every refusal, naming its file, in file order."""
+        return tuple(reason for file, _ in self.files for reason in file.refusals)
+
+    @property
+    def trial_count(self) -> int:
+        """How many trials were usable (created, updated or unchanged)."""
+        return sum(len(file.trials) for file, _ in self.files)
+
+
+def import_trial_files(
+    uow: UnitOfWork, files: Sequence[TrialFile], *, by: str, now: datetime
+) -> FileImportReport:
+    """Import the usable trials of every file, in order, in the caller's transaction; a file's
+    refused records never stop the other files, and each file gets its own summary (a trial
+    repeated in a later file is updated or unchanged there, never stored twice)."""
+    per_file = [(file, import_trials(uow, file.trials, by=by, now=now)) for file in files]
+    summaries = [summary for _, summary in per_file]
+    total = ImportSummary(
+        created=tuple(i for s in summaries for i in s.created),
+        updated=tuple(i for s in summaries for i in s.updated),
+        unchanged=tuple(i for s in summaries for i in s.unchanged),
+        dropped_rules=tuple(d for s in summaries for d in s.dropped_rules),
+    )
+    return FileImportReport(tuple(per_file), total)
+
+
 def _merge(old: Trial, new: Trial) -> tuple[Trial, tuple[EligibilityItem, ...]]:
     items, dropped = carry_rules(old.items, new.items)
     return dataclasses.replace(new, items=items, version=old.version), dropped

@@ -15,8 +15,11 @@ caller's unit of work. A record whose id is not stored yet is added under that i
 update (``updated``), or left alone when nothing differs (``updated``, "unchanged"). A resource
 that a use case refuses is ``refused`` with the reason; the other resources are still checked so
 that the report is complete, but the unit of work is committed only when nothing was refused and
-this is not a dry run. Records already stored must belong to the centre the Bundle is imported
-into. Records that are stored but absent from the Bundle are kept (a re-import never deletes).
+this is not a dry run. A resource of a type the platform does not model is ``skipped``: reported,
+nothing of it stored, and it does not stop the others. Records already stored must belong to the
+centre the Bundle is imported into. Records that are stored but absent from the Bundle are kept (a
+re-import never deletes). A death already recorded for the patient under another id (by hand) is
+kept as it is: the patient dies once (docs/spec/pathway.md §7).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from lupus_sct.domain.records.assessment import Assessment
 from lupus_sct.domain.records.diagnosis import Diagnosis
 from lupus_sct.domain.records.labs import LabResult
 from lupus_sct.domain.records.medications import MedicationExposure
+from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
 from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
 from lupus_sct.services.clinic import clinical_records as clinical
 from lupus_sct.services.clinic import record_updates as updates
@@ -49,6 +53,7 @@ class ImportStatus(enum.Enum):
 
     ACCEPTED = "accepted"
     UPDATED = "updated"
+    SKIPPED = "skipped"
     REFUSED = "refused"
 
 
@@ -84,6 +89,44 @@ class ImportReport:
         """The resources refused (any one of them means nothing was written)."""
         return tuple(o for o in self.outcomes if o.status is ImportStatus.REFUSED)
 
+    def by_type(self) -> dict[str, TypeSummary]:
+        """Per resource type (in Bundle order): how many kept, skipped and refused, and why."""
+        return summarise(self.outcomes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TypeSummary:
+    """The outcomes of one resource type: counts per status and each distinct reason."""
+
+    counts: dict[str, int]  # status value -> number, every status present
+    reasons: dict[str, int]  # "status: reason" -> number, for the lines that have a reason
+
+    @property
+    def kept(self) -> int:
+        """Resources whose records are stored (accepted or updated)."""
+        return self.counts[ImportStatus.ACCEPTED.value] + self.counts[ImportStatus.UPDATED.value]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: kept, every status's count and the reasons with their counts."""
+        return {"kept": self.kept, **self.counts, "reasons": self.reasons}
+
+
+def summarise(outcomes: tuple[ResourceOutcome, ...]) -> dict[str, TypeSummary]:
+    """The outcomes per resource type, types in the order first seen."""
+    grouped: dict[str, list[ResourceOutcome]] = {}
+    for outcome in outcomes:
+        grouped.setdefault(outcome.resource_type, []).append(outcome)
+    summaries = {}
+    for resource_type, lines in grouped.items():
+        reasons: dict[str, int] = {}
+        for line in lines:
+            if line.reason:
+                key = f"{line.status.value}: {line.reason}"
+                reasons[key] = reasons.get(key, 0) + 1
+        counts = {s.value: sum(line.status is s for line in lines) for s in ImportStatus}
+        summaries[resource_type] = TypeSummary(counts, reasons)
+    return summaries
+
 
 class UnknownCentreError(NotFoundError):
     """No centre has the code the Bundle is to be imported into."""
@@ -102,6 +145,8 @@ class ReadResource:
     id: str | None
     records: tuple[Any, ...] = ()
     refusal: str = ""
+    skipped: str = ""  # why nothing of the resource is read (a type the platform does not model)
+    note: str = ""  # what of a resource read is not stored, for the report line
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -153,6 +198,7 @@ _KINDS: dict[type, _Kind] = {
     AdverseEvent: _Kind(
         "adverse_events", clinical.record_adverse_event, updates.correct_adverse_event
     ),
+    OutcomeEvent: _Kind("outcomes", clinical.record_outcome, updates.correct_outcome),
 }
 
 
@@ -234,6 +280,8 @@ def _import_resource(
 ) -> ResourceOutcome:
     if read.refusal:
         return ResourceOutcome(read.resource_type, read.id, ImportStatus.REFUSED, read.refusal)
+    if read.skipped:
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.SKIPPED, read.skipped)
     try:
         results = []
         for record in read.records:
@@ -242,8 +290,9 @@ def _import_resource(
     except (DomainError, ServiceError) as exc:
         return ResourceOutcome(read.resource_type, read.id, ImportStatus.REFUSED, str(exc))
     if all(r == "added" for r in results):
-        return ResourceOutcome(read.resource_type, read.id, ImportStatus.ACCEPTED)
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.ACCEPTED, read.note)
     reason = "unchanged: nothing written" if all(r == "unchanged" for r in results) else ""
+    reason = "; ".join(part for part in (reason, read.note) if part)
     return ResourceOutcome(read.resource_type, read.id, ImportStatus.UPDATED, reason)
 
 
@@ -264,6 +313,14 @@ def _check_centre(uow: UnitOfWork, record: Any, centre: Centre) -> None:
         raise _OtherCentreError(patient_id, centre.code)
 
 
+def _death_recorded_otherwise(uow: UnitOfWork, record: Any) -> bool:
+    return (
+        isinstance(record, OutcomeEvent)
+        and record.kind is OutcomeKind.DEATH
+        and bool(uow.outcomes.find(patient_id=record.patient_id, kind=OutcomeKind.DEATH))
+    )
+
+
 class _OtherCentreError(ServiceError):
     def __init__(self, patient_id: str, centre_code: str) -> None:
         super().__init__(
@@ -276,6 +333,8 @@ def _write(uow: UnitOfWork, record: Any, *, by: str, now: datetime) -> str:
     try:
         stored = getattr(uow, kind.repo_name).get(record.id)
     except NotFoundError:
+        if _death_recorded_otherwise(uow, record):
+            return "unchanged"
         kind.add(uow, record, by=by, now=now)
         return "added"
     if kind.carried:

@@ -16,8 +16,10 @@ from lupus_sct.interop.clinical_trials_gov import shipped_fixtures
 from lupus_sct.services.clinic import courses, patients
 from lupus_sct.services.eligibility.protocol_parsing import ProtocolError
 from lupus_sct.services.eligibility.trials import (
+    TrialFile,
     attach_rule,
     get_trial,
+    import_trial_files,
     import_trials,
     list_trials,
     match_patient,
@@ -47,6 +49,30 @@ def test_imported_trials_read_back_equal_at_version_1(uow_factory: UowFactory) -
     assert list_trials(uow_factory())[0].overall_status.value == "RECRUITING"
     recruiting = list_trials(uow_factory(), status=stored[KYSA3].overall_status)
     assert KYSA3 in {t.id for t in recruiting}
+
+
+def test_importing_files_twice_reports_each_file_and_never_duplicates(
+    uow_factory: UowFactory,
+) -> None:
+    fixtures = shipped_fixtures()
+    files = [
+        TrialFile("first.json", tuple(fixtures[:3])),
+        TrialFile("refused.json", (), ("refused.json: top level: missing; expected a study",)),
+        TrialFile("rest.json", tuple(fixtures[3:])),
+        TrialFile("repeat.json", (fixtures[0],)),
+    ]
+    with uow_factory() as uow:
+        first = import_trial_files(uow, files, by=ACTOR, now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        again = import_trial_files(uow, files, by=ACTOR, now=NOW)
+        uow.commit()
+    assert len(first.summary.created) == len(fixtures) == first.trial_count - 1
+    assert first.files[3][1].unchanged == (fixtures[0].id,)  # repeated in a later file
+    assert first.refused == ("refused.json: top level: missing; expected a study",)
+    assert (again.summary.created, again.summary.updated) == ((), ())
+    assert len(again.summary.unchanged) == len(fixtures) + 1
+    assert sorted(t.id for t in list_trials(uow_factory())) == sorted(t.id for t in fixtures)
 
 
 def test_attaching_a_rule_is_audited_and_round_trips(uow_factory: UowFactory) -> None:

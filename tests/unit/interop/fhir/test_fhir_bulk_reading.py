@@ -138,3 +138,20 @@ def test_a_task_a_worker_is_reading_is_waited_for_and_kept_in_order(
     assert not pool.futures[0].cancelled()
     assert all(f.cancelled() for f in pool.futures[1:])  # read here while waiting
     assert received == _reference(bundles)
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["skips", "strict-refuses"])
+def test_a_worker_reads_unmodelled_resources_as_this_process_does(
+    bundles: list[dict[str, Any]], strict: bool
+) -> None:
+    with_encounter = {
+        **bundles[0],
+        "entry": [*bundles[0]["entry"], {"resource": {"resourceType": "Encounter", "id": "e-1"}}],
+    }
+    reference = bulk_import.read_source(with_encounter, 0, CENTRE_ID, ElementCache(), strict)
+    pickled = bulk_import._read_in_worker([(0, with_encounter)], CENTRE_ID, strict)
+    (read,) = pickle.loads(pickled)  # noqa: S301 - bytes made by the line above
+    assert read == reference
+    (encounter,) = [r for r in read.read.resources if r.resource_type == "Encounter"]
+    assert bool(encounter.refusal) is strict
+    assert bool(encounter.skipped) is not strict
