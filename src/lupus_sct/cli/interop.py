@@ -1,5 +1,9 @@
 """``lupus-sct import fhir`` and ``lupus-sct export fhir``: FHIR R4 Bundles in and out.
 
+``lupus-sct export fhir-bulk --centre C --out DIR`` writes a centre's records as FHIR Bulk Data
+NDJSON (:mod:`lupus_sct.interop.fhir.ndjson`), one file per resource type and a manifest;
+``import fhir`` reads such ``*.ndjson`` files back, one Bundle per patient.
+
 The table import and the tables, CIBMTR and de-identified exports live in :mod:`.interop_tables`
 and are registered on the same two apps here.
 
@@ -35,8 +39,19 @@ from lupus_sct.interop.fhir import (
     import_bundle,
     load_bundle_json,
 )
-from lupus_sct.interop.fhir.bulk_import import DEFAULT_BATCH_RESOURCES, BundleResult, import_bundles
+from lupus_sct.interop.fhir.bulk_import import (
+    DEFAULT_BATCH_RESOURCES,
+    BundleResult,
+    import_bundles,
+    with_ndjson_as_bundles,
+)
+from lupus_sct.interop.fhir.ndjson import write_bulk_ndjson
 from lupus_sct.services.errors import NotFoundError
+from lupus_sct.services.exports.centre_records import (
+    DEFAULT_PAGE_PATIENTS,
+    find_centre_by_code,
+    read_centre_records,
+)
 from lupus_sct.services.exports.stored_records import read_patient_records
 from lupus_sct.services.imports.fhir_bundles import ResourceOutcome, summarise
 
@@ -57,6 +72,7 @@ def _export_group() -> None:
 
 
 import_app.command("table")(interop_tables.import_table)
+import_app.command("redcap")(interop_tables.import_redcap)
 export_app.command("tables")(interop_tables.export_tables)
 export_app.command("cibmtr")(interop_tables.export_cibmtr)
 export_app.command("deidentified")(interop_tables.export_deidentified)
@@ -68,7 +84,10 @@ def import_fhir(
         list[Path],
         typer.Argument(
             metavar="BUNDLE.json...",
-            help="FHIR R4 Bundles: files, or folders whose *.json files (at any depth) are read.",
+            help=(
+                "FHIR R4 Bundles: files, or folders whose *.json files (at any depth) are read; "
+                "Bulk Data *.ndjson files (or folders of them) are read as a Bundle per patient."
+            ),
         ),
     ],
     centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
@@ -98,10 +117,15 @@ def import_fhir(
     ] = False,
 ) -> None:
     """Import FHIR R4 Bundles: for each Bundle, every resource is written, or none."""
-    if len(bundles) == 1 and not bundles[0].is_dir():
+    if len(bundles) == 1 and not bundles[0].is_dir() and bundles[0].suffix != ".ndjson":
         _import_one(bundles[0], centre, dry_run, strict)
         return
-    files = _bundle_files(bundles)
+    try:
+        files = with_ndjson_as_bundles(_bundle_files(bundles))
+    except OSError as exc:
+        raise CliError(f"cannot read {exc.filename}: {exc.strerror}", EXIT_INVALID_INPUT) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
     if workers is None:
         workers = max((os.cpu_count() or 1) - 1, 1)
     with (
@@ -143,9 +167,13 @@ def _bundle_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.json") if p.is_file())
+            # A Bulk Data export folder: its NDJSON files (its manifest.json is not a Bundle).
+            found = sorted(p for p in path.rglob("*.ndjson") if p.is_file())
+            found = found or sorted(p for p in path.rglob("*.json") if p.is_file())
             if not found:
-                raise CliError(f"{path}: no *.json files in this folder", EXIT_INVALID_INPUT)
+                raise CliError(
+                    f"{path}: no *.json files in this folder (nor *.ndjson)", EXIT_INVALID_INPUT
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -246,3 +274,40 @@ def export_fhir(
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror}", EXIT_INVALID_INPUT) from exc
     typer.echo(f"wrote {len(bundle.entry or [])} resources to {output}", err=True)
+
+
+@export_app.command("fhir-bulk")
+def export_fhir_bulk(
+    centre: Annotated[str, typer.Option("--centre", help="Code of the centre to export.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the NDJSON files and manifest.json.")
+    ],
+    include_identity: Annotated[
+        bool,
+        typer.Option("--include-identity", help="Add the name and hospital number (identifying)."),
+    ] = False,
+    page_patients: Annotated[
+        int, typer.Option("--page-patients", min=1, help="Patients read per page of queries.")
+    ] = DEFAULT_PAGE_PATIENTS,
+) -> None:
+    """Export every record of one centre as FHIR Bulk Data NDJSON, one file per resource type."""
+    with open_platform() as platform, platform.uow() as uow:
+        try:
+            found = find_centre_by_code(uow, centre)
+        except NotFoundError as exc:
+            raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
+        records = read_centre_records(
+            uow, found, include_identity=include_identity, page_patients=page_patients
+        )
+        try:
+            manifest = write_bulk_ndjson(
+                records,
+                out,
+                transaction_time=platform.clock.now(),
+                request=f"lupus-sct export fhir-bulk --centre {centre}",
+            )
+        except OSError as exc:
+            raise CliError(f"cannot write {out}: {exc.strerror}", EXIT_INVALID_INPUT) from exc
+    typer.echo(json.dumps(manifest, indent=2))
+    total = sum(item["count"] for item in manifest["output"])
+    typer.echo(f"wrote {total} resources in {len(manifest['output'])} files to {out}", err=True)

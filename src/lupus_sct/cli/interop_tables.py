@@ -1,4 +1,4 @@
-"""``import table`` and ``export tables|cibmtr|deidentified`` (registered in :mod:`.interop`).
+"""``import table|redcap``, ``export tables|cibmtr|deidentified`` (registered in :mod:`.interop`).
 
 The import's validation report (row, field, value, problem) is CSV: written to ``--report`` or,
 when there are problems and no ``--report``, to standard output. Progress and the summary go to
@@ -27,6 +27,8 @@ from lupus_sct.interop.deidentify import (
     write_deidentified,
 )
 from lupus_sct.interop.fhir import bundle_json
+from lupus_sct.interop.redcap import load_redcap_mapping, name_origins, read_records, redcap_rows
+from lupus_sct.interop.redcap_dictionary import DictionaryError, read_dictionary
 from lupus_sct.interop.spreadsheet_safe import neutralise_cell
 from lupus_sct.interop.table_export import FORMATS, TABLE_SOURCES, tidy_tables, write_tables
 from lupus_sct.interop.table_import import (
@@ -92,6 +94,56 @@ def import_table(
             raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
     _write_report(result.problems, report)
     typer.echo(_summary(result), err=True)
+    if result.problems and not result.written:
+        raise CliError(
+            f"{result.rows_refused} of {result.rows_read} rows refused; nothing written",
+            EXIT_INVALID_INPUT,
+        )
+    if result.problems:
+        raise typer.Exit(1)
+
+
+def import_redcap(
+    dictionary: Annotated[
+        Path, typer.Option("--dictionary", metavar="D.csv", help="REDCap data dictionary.")
+    ],
+    data: Annotated[Path, typer.Option("--data", metavar="R.csv", help="REDCap records export.")],
+    mapping: Annotated[Path, typer.Option("--mapping", metavar="MAP.yaml", help="Mapping file.")],
+    centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
+    ] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Write the valid rows and report the others.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", metavar="OUT.csv", help="Write the report here.")
+    ] = None,
+) -> None:
+    """Import a REDCap records export through its data dictionary and a mapping file."""
+    try:
+        project = read_dictionary(dictionary)
+        redcap_mapping = load_redcap_mapping(mapping, project)
+        rows = redcap_rows(redcap_mapping, project, read_records(data, project))
+    except (MappingError, DictionaryError) as exc:
+        raise CliError(str(exc), EXIT_INVALID_INPUT) from exc
+    with open_platform() as platform, platform.uow() as uow:
+        try:
+            result = import_rows(
+                uow,
+                redcap_mapping.table.entity,
+                rows.rows,
+                centre_code=centre,
+                by=CLI_ACTOR,
+                now=platform.clock.now(),
+                dry_run=dry_run,
+                partial=partial,
+            )
+        except NotFoundError as exc:
+            raise CliError(f"--centre: {exc}", EXIT_INVALID_INPUT) from exc
+    _write_report(name_origins(result.problems, rows), report)
+    blank = f"; {rows.skipped} blank rows skipped" if rows.skipped else ""
+    typer.echo(_summary(result) + blank, err=True)
     if result.problems and not result.written:
         raise CliError(
             f"{result.rows_refused} of {result.rows_read} rows refused; nothing written",

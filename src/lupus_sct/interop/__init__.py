@@ -1,1 +1,1 @@
-"""Translation to and from outside formats: batch files now; FHIR, tables and registries later."""
+"""Translation to and from outside formats: FHIR R4, tables, REDCap, registries, trial records."""

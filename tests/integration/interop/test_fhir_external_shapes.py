@@ -34,6 +34,8 @@ SYNTHEA = FHIR_EXTERNAL_SHAPES / "synthea_style_transaction.json"
 HL7 = FHIR_EXTERNAL_SHAPES / "hl7_style_searchset.json"
 SYNTHEA_PATIENT = "7f3c2a10-5b1e-4c8d-9a21-0d6e4b7c1a01"  # the Patient's id and urn:uuid
 MODELLED = {"Patient", "Condition", "Observation"}
+KEPT = {"Patient": 1, "Condition": 1, "Observation": 3}  # the rest are coded outside the catalogue
+OUTSIDE_CATALOGUE = "outside the platform's catalogue"
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -78,13 +80,15 @@ def test_a_synthea_style_bundle_imports_and_reports_every_resource_type(empty: F
     summary = report.by_type()
     assert set(summary) == set(_types(bundle))
     for resource_type, count in _types(bundle).items():
-        kept, skipped = (count, 0) if resource_type in MODELLED else (0, count)
+        kept = KEPT.get(resource_type, 0)
+        skipped = count - kept
         assert (summary[resource_type].kept, summary[resource_type].counts["skipped"]) == (
             kept,
             skipped,
         ), resource_type
+        why = OUTSIDE_CATALOGUE if resource_type in MODELLED else "not a resource type we read"
         if skipped:
-            assert any("not a resource type we read" in r for r in summary[resource_type].reasons)
+            assert any(why in r for r in summary[resource_type].reasons)
 
 
 def test_urn_uuid_references_point_the_records_at_the_bundles_patient(empty: Factory) -> None:
@@ -93,8 +97,75 @@ def test_urn_uuid_references_point_the_records_at_the_bundles_patient(empty: Fac
     assert [p.id for p in stored["patients"]] == [SYNTHEA_PATIENT]
     assert {d.patient_id for d in stored["diagnoses"]} == {SYNTHEA_PATIENT}
     assert {lab.patient_id for lab in stored["labs"]} == {SYNTHEA_PATIENT}
-    assert len(stored["labs"]) == _types(_load(SYNTHEA))["Observation"]
+    assert len(stored["labs"]) == KEPT["Observation"]
     assert stored["identities"][0].hospital_number == "TEST-MRN-0001"
+
+
+def test_a_patient_without_a_pseudonym_gets_one_in_the_centres_series(empty: Factory) -> None:
+    report = _import(empty, _load(SYNTHEA))
+    (patient,) = _stored(empty)["patients"]
+    assert patient.id == SYNTHEA_PATIENT  # the source's id, the link for re-imports
+    assert patient.pseudonym.startswith("NWU-")
+    assert len(patient.pseudonym) == len("NWU-") + 8
+    (line,) = [o for o in report.outcomes if o.resource_type == "Patient"]
+    assert line.status is ImportStatus.ACCEPTED
+    assert f"pseudonym {patient.pseudonym} made in the centre's series" in line.reason
+
+
+def test_a_reimport_keeps_the_generated_pseudonym_and_adds_no_patient(empty: Factory) -> None:
+    bundle = _load(SYNTHEA)
+    _import(empty, bundle)
+    (first,) = _stored(empty)["patients"]
+    bundle["entry"][0]["resource"]["birthDate"] = "1968-02-02"
+    report = _import(empty, bundle)
+    assert report.written
+    (patient,) = _stored(empty)["patients"]
+    assert patient.pseudonym == first.pseudonym
+    assert patient.birth_date == date(1968, 2, 2)
+    (line,) = [o for o in report.outcomes if o.resource_type == "Patient"]
+    assert line.status is ImportStatus.UPDATED
+    assert "made in the centre's series" not in line.reason
+
+
+def test_observations_outside_the_catalogue_are_skipped_and_counted_per_code(
+    empty: Factory,
+) -> None:
+    report = _import(empty, _load(SYNTHEA))
+    assert report.written
+    reasons = report.by_type()["Observation"].reasons
+    for loinc in ("8302-2", "29463-7", "39156-5", "85354-9"):  # height, weight, BMI, BP panel
+        (key,) = [r for r in reasons if f"LOINC '{loinc}'" in r]
+        assert reasons[key] == 1
+        assert key.startswith("skipped: Observation.code: ")
+        assert "accepted: a supported LOINC code (" in key
+
+
+def test_a_condition_outside_sle_and_ra_is_skipped_naming_its_snomed_code(empty: Factory) -> None:
+    report = _import(empty, _load(SYNTHEA))
+    (skipped,) = [
+        o
+        for o in report.outcomes
+        if o.resource_type == "Condition" and o.status is ImportStatus.SKIPPED
+    ]
+    assert "Condition.code: SNOMED CT '59621000'" in skipped.reason
+    assert OUTSIDE_CATALOGUE in skipped.reason
+    assert "M32.x, M05.x or M06.x" in skipped.reason
+
+
+def test_a_snomed_ct_only_ra_condition_is_skipped_its_code_kept_in_the_report(
+    empty: Factory,
+) -> None:
+    bundle = _load(SYNTHEA)
+    condition = bundle["entry"][4]["resource"]
+    condition["code"]["coding"] = [
+        c for c in condition["code"]["coding"] if "snomed" in c["system"]
+    ]
+    report = _import(empty, bundle)
+    assert report.written
+    (line,) = [o for o in report.outcomes if o.id == condition["id"]]
+    assert line.status is ImportStatus.SKIPPED
+    assert "no ICD-10-CM code; SNOMED CT '69896004' kept in report" in line.reason
+    assert _stored(empty)["diagnoses"] == []
 
 
 def test_deceased_date_time_is_stored_as_the_death_on_that_date(empty: Factory) -> None:
@@ -151,7 +222,9 @@ def test_strict_refuses_the_unmodelled_resources_and_writes_nothing(empty: Facto
     bundle = _load(SYNTHEA)
     report = _import(empty, bundle, strict=True)
     refused = collections.Counter(o.resource_type for o in report.refused)
-    assert refused == {t: n for t, n in _types(bundle).items() if t not in MODELLED}
+    assert refused == {
+        t: n - KEPT.get(t, 0) for t, n in _types(bundle).items() if n > KEPT.get(t, 0)
+    }
     assert all("refused by --strict" in o.reason for o in report.refused)
     assert not report.written
     assert _stored(empty)["patients"] == []
@@ -217,7 +290,8 @@ def test_the_command_line_reports_per_resource_type_and_strict_refuses(
     result = runner.invoke(import_app, ["fhir", str(SYNTHEA), "--centre", "NWU"])
     assert result.exit_code == 0, result.output
     assert "per resource type:" in result.stderr
-    assert "Observation: 3 kept, 0 skipped, 0 refused" in result.stderr
+    assert "Observation: 3 kept, 4 skipped, 0 refused" in result.stderr
+    assert "1 x skipped: Observation.code: LOINC '8302-2' is outside" in result.stderr
     assert "Claim: 0 kept, 1 skipped, 0 refused" in result.stderr
     assert "1 x skipped: not a resource type we read" in result.stderr
     folder = runner.invoke(import_app, ["fhir", str(FHIR_EXTERNAL_SHAPES), "--centre", "NWU"])

@@ -99,10 +99,15 @@ def test_a_resource_refused_by_a_clinical_rule_writes_nothing_and_says_why(
     _resources(bundle, "AdverseEvent")[0]["severity"]["coding"][1]["code"] = "7"
     report = _import(empty, bundle)
     reasons = {o.resource_type: o.reason for o in report.refused}
-    assert set(reasons) == {"Condition", "AdverseEvent"}
-    assert "M33.1" in reasons["Condition"]
-    assert "M32.x" in reasons["Condition"]
+    assert set(reasons) == {"AdverseEvent"}
     assert "a CTCAE grade 1-5" in reasons["AdverseEvent"]
+    # A diagnosis other than SLE or RA is outside the catalogue: skipped, not refused (issue #20).
+    skipped = {
+        o.resource_type: o.reason for o in report.outcomes if o.status is ImportStatus.SKIPPED
+    }
+    assert set(skipped) == {"Condition"}
+    assert "M33.1" in skipped["Condition"]
+    assert "M32.x" in skipped["Condition"]
     assert _nothing_stored(empty)
 
 

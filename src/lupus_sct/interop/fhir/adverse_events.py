@@ -98,14 +98,21 @@ def adverse_event_resource(event: AdverseEvent) -> dict[str, Any]:
 
 
 def read_adverse_event(resource: Any) -> AdverseEvent:
-    """The CTCAE-graded event an AdverseEvent resource records."""
+    """The CTCAE-graded event an AdverseEvent resource records.
+
+    An event not coded as a CTCAE term is outside the catalogue (skipped and reported).
+    """
     terms = [
         c
         for c in (resource.event.coding if resource.event else None) or []
         if c.system == TERM_SYSTEM
     ]
-    if not terms or not terms[0].code:
-        raise InvalidValueError("AdverseEvent.event", None, f"a CTCAE term coded in {TERM_SYSTEM}")
+    if not terms or not terms[0].code:  # coded only in another system (MedDRA, SNOMED CT...)
+        raise s.OutsideCatalogueError(
+            "AdverseEvent.event",
+            s.any_code_label(resource.event),
+            f"a CTCAE term coded in {TERM_SYSTEM}",
+        )
     grade = s.first_code(resource.severity, GRADE_SYSTEM)
     if grade is None or not grade.isdigit():
         raise InvalidValueError(

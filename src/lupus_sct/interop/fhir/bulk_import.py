@@ -40,6 +40,7 @@ from lupus_sct.interop.fhir.bundle_import import (
     load_bundle_json,
     read_bundle,
 )
+from lupus_sct.interop.fhir.ndjson import ndjson_patient_bundles
 from lupus_sct.interop.fhir.validation import ElementCache
 from lupus_sct.services.imports.fhir_batches import (
     DEFAULT_BATCH_RESOURCES,
@@ -49,7 +50,13 @@ from lupus_sct.services.imports.fhir_batches import (
 )
 from lupus_sct.services.ports import UnitOfWork
 
-__all__ = ["DEFAULT_BATCH_RESOURCES", "BundleResult", "import_bundles", "read_source"]
+__all__ = [
+    "DEFAULT_BATCH_RESOURCES",
+    "BundleResult",
+    "import_bundles",
+    "read_source",
+    "with_ndjson_as_bundles",
+]
 
 _FILES_PER_TASK = 8  # Bundles read by a worker per task (fewer round trips to the pool)
 _TASKS_AHEAD_PER_WORKER = 32  # bounds the memory held by Bundles read but not yet written
@@ -89,6 +96,20 @@ def import_bundles(
         batch_resources=batch_resources,
         progress=progress,
     )
+
+
+def with_ndjson_as_bundles(sources: Sequence[BundleSource]) -> list[BundleSource]:
+    """``sources`` with the ``*.ndjson`` files replaced by one Bundle per patient, at the end.
+
+    The NDJSON files (FHIR Bulk Data output, as ``lupus-sct export fhir-bulk`` writes) are read
+    together with :func:`~.ndjson.ndjson_patient_bundles`, since a patient's resources are spread
+    over one file per type; the other sources are kept, in order.
+    """
+    ndjson = [s for s in sources if isinstance(s, Path) and s.suffix == ".ndjson"]
+    if not ndjson:
+        return list(sources)
+    kept = [s for s in sources if not (isinstance(s, Path) and s.suffix == ".ndjson")]
+    return [*kept, *ndjson_patient_bundles(ndjson)]
 
 
 def read_source(

@@ -15,7 +15,10 @@ AdverseEvent). References to other entries (``urn:uuid:`` fullUrls) are resolved
 (:mod:`.references`). A resource that cannot be read is ``refused`` with the reason. A resource
 of a type the platform does not model (Encounter, Claim, Immunization...) is ``skipped`` and
 reported, and does not stop the others; with ``strict`` it is refused as any unreadable
-resource. Writing the records
+resource. A resource of a type we read but coded outside the platform's catalogue (an
+Observation in a LOINC code we do not store, a Condition other than SLE or RA, or one without
+both its ICD-10 and SNOMED CT codes) is skipped the same way, its code in the reason so that the
+report counts them per code. Writing the records
 (through the use cases, in one transaction, committed only when nothing was refused) is the
 services' :func:`~lupus_sct.services.imports.fhir_bundles.write_bundle`.
 """
@@ -37,8 +40,14 @@ from lupus_sct.interop.fhir.courses import read_course, read_event
 from lupus_sct.interop.fhir.export import RESOURCE_ORDER
 from lupus_sct.interop.fhir.medications import read_medication
 from lupus_sct.interop.fhir.observations import read_observation
-from lupus_sct.interop.fhir.people import patient_note, read_condition, read_patient
+from lupus_sct.interop.fhir.people import (
+    carries_pseudonym,
+    patient_note,
+    read_condition,
+    read_patient,
+)
 from lupus_sct.interop.fhir.references import bundle_targets, entry_id, resolved
+from lupus_sct.interop.fhir.systems import OutsideCatalogueError
 from lupus_sct.interop.fhir.validation import ElementCache
 from lupus_sct.services.errors import ServiceError
 from lupus_sct.services.imports.fhir_bundles import (
@@ -153,8 +162,12 @@ def read_bundle(
                 )
             )
             continue
-        reading = _read(entry, centre_id)
-        if isinstance(reading, ResourceOutcome):
+        reading = _read(entry, centre_id, strict=strict)
+        if isinstance(reading, str):
+            read.append(
+                ReadResource(entry.position, entry.resource_type, entry.id, (), skipped=reading)
+            )
+        elif isinstance(reading, ResourceOutcome):
             read.append(
                 ReadResource(entry.position, entry.resource_type, entry.id, (), reading.reason)
             )
@@ -162,9 +175,15 @@ def read_bundle(
             note = (
                 _NOTES[entry.resource_type](entry.resource) if entry.resource_type in _NOTES else ""
             )
+            generate = entry.resource_type == "Patient" and not carries_pseudonym(entry.resource)
             read.append(
                 ReadResource(
-                    entry.position, entry.resource_type, entry.id, tuple(reading), note=note
+                    entry.position,
+                    entry.resource_type,
+                    entry.id,
+                    tuple(reading),
+                    note=note,
+                    pseudonym_to_generate=generate,
                 )
             )
     return ReadBundle(tuple(read))
@@ -269,11 +288,13 @@ def _refused(entry: _Entry, reason: str) -> ResourceOutcome:
     return ResourceOutcome(entry.resource_type, entry.id, ImportStatus.REFUSED, reason)
 
 
-def _read(entry: _Entry, centre_id: str) -> list[Any] | ResourceOutcome:
-    """The records of one resource, or its refusal."""
+def _read(entry: _Entry, centre_id: str, *, strict: bool) -> list[Any] | ResourceOutcome | str:
+    """The records of one resource, its refusal, or why it is skipped (codes we do not store)."""
     if entry.problem:
         return _refused(entry, entry.problem)
     try:
         return _READERS[entry.resource_type](entry.resource, centre_id)
+    except OutsideCatalogueError as exc:
+        return _refused(entry, f"{exc}; refused by --strict") if strict else str(exc)
     except (DomainError, ServiceError) as exc:
         return _refused(entry, str(exc))

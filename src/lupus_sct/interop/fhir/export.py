@@ -47,6 +47,19 @@ RESOURCE_ORDER = (
 
 def export_patient_bundle(records: PatientRecords) -> Bundle:
     """The Bundle of one patient's records (read with ``read_patient_records``)."""
+    entries = [
+        {"fullUrl": f"{s.LOCAL_BASE}/{r['resourceType']}/{r['id']}", "resource": r}
+        for r in patient_resources(records)
+    ]
+    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
+def patient_resources(records: PatientRecords) -> list[dict[str, Any]]:
+    """The FHIR resources (JSON objects) of one patient's records, by type then id.
+
+    The one mapping of the exports: the Bundle above and the bulk NDJSON files
+    (:mod:`.ndjson`) are both made of these resources.
+    """
     courses = {course.id: course for course in records.courses}
     resources: list[dict[str, Any]] = [
         patient_resource(records.patient, records.centre, records.identity)
@@ -63,11 +76,7 @@ def export_patient_bundle(records: PatientRecords) -> Bundle:
     resources += [medication_resource(m) for m in records.medications]
     resources += [adverse_event_resource(e) for e in records.adverse_events]
     resources.sort(key=lambda r: (RESOURCE_ORDER.index(r["resourceType"]), r["id"]))
-    entries = [
-        {"fullUrl": f"{s.LOCAL_BASE}/{r['resourceType']}/{r['id']}", "resource": r}
-        for r in resources
-    ]
-    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    return resources
 
 
 def bundle_json(bundle: Bundle) -> str:

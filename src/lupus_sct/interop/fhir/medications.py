@@ -109,12 +109,17 @@ def medication_resource(exposure: MedicationExposure) -> dict[str, Any]:
 
 
 def read_medication(resource: Any) -> MedicationExposure:
-    """The exposure a MedicationStatement records (RxNorm code, one dosage with a dose)."""
+    """The exposure a MedicationStatement records (RxNorm code, one dosage with a dose).
+
+    A statement without an RxNorm coding is outside the catalogue (skipped and reported).
+    """
     concept = resource.medicationCodeableConcept
     rxcui = s.first_code(concept, s.RXNORM)
-    if rxcui is None:
-        raise InvalidValueError(
-            "MedicationStatement.medicationCodeableConcept", None, "an RxNorm coding"
+    if rxcui is None:  # coded only in another system (SNOMED CT, ATC...) or by reference
+        raise s.OutsideCatalogueError(
+            "MedicationStatement.medicationCodeableConcept",
+            s.any_code_label(concept),
+            "an RxNorm coding (any RxNorm code, in any coding)",
         )
     patient_id = s.patient_referenced(resource.subject, "MedicationStatement.subject")
     start, stop = _period(resource)

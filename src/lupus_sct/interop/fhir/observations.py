@@ -20,6 +20,11 @@ descriptor's weight when present and attributed to SLE, 0 with the interpretatio
 not evaluated (or are unknown) gives an Observation with ``dataAbsentReason`` ``not-performed``
 (or ``unknown``), never a score of 0.
 
+On import the codes are looked for in every coding of ``Observation.code``, whatever their
+order. An Observation with no supported LOINC code (vital signs, BMI and other codes outside the
+catalogue) raises :class:`~.systems.OutsideCatalogueError`: the importer skips and reports it
+per code instead of refusing the Bundle.
+
 On import the score is recomputed from the descriptors and a different stated score refuses the
 resource. Only the SLEDAI-2K part of an assessment travels; the other items (PGA, BILAG, SDI,
 RA measures) are kept as stored when an existing assessment is updated. A date without a time
@@ -76,7 +81,7 @@ def lab_resource(lab: LabResult) -> dict[str, Any]:
         "category": [{"coding": [s.coding(s.OBSERVATION_CATEGORY, category)]}],
         "code": {"coding": [s.coding(s.LOINC, lab.loinc_code, test.name)]},
         "subject": s.reference("Patient", lab.patient_id),
-        "effectiveDateTime": lab.collected_at.astimezone(UTC).isoformat(),
+        "effectiveDateTime": lab.collected_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "valueQuantity": s.quantity(lab.value, lab.unit),
     }
     reference_range: dict[str, Any] = {}
@@ -157,9 +162,9 @@ def read_observation(resource: Any) -> LabResult | Assessment:
     loinc = [c for c in s.codes_in(resource.code, s.LOINC) if c in LAB_TESTS]
     if loinc:
         return _read_lab(resource, loinc[0])
-    raise InvalidValueError(
+    raise s.OutsideCatalogueError(
         "Observation.code",
-        s.first_code(resource.code, s.LOINC),
+        s.code_label(resource.code, s.LOINC, "LOINC") or s.any_code_label(resource.code),
         f"a supported LOINC code ({', '.join(sorted(LAB_TESTS))}) or {SLEDAI_SYSTEM}|{SCORE_CODE}",
     )
 

@@ -12,8 +12,12 @@ A Patient carries the pseudonym as its identifier, the administrative sex and th
 The name and hospital number appear only when the export is asked for identities; an imported
 Patient with a name and an ``MR`` identifier (any system) stores them in the separate identity
 table. A Patient without our pseudonym identifier takes its resource id as pseudonym when the id
-has the pseudonym's form. The centre appears as a logical reference (its code); on import the
-centre is the one named by the caller, never the one in the resource.
+has the pseudonym's form; otherwise (a Synthea UUID is 36 characters) it is read with
+:data:`PSEUDONYM_TO_GENERATE` and the importer makes a pseudonym in the centre's series the
+first time, keeping the stored one on every re-import (the record id, the resource id, is the
+link: :mod:`lupus_sct.services.imports.fhir_bundles`). The centre appears as a logical
+reference (its code); on import the centre is the one named by the caller, never the one in the
+resource.
 
 ``Patient.deceasedDateTime`` is read as the patient's death (outcome ``death`` on that calendar
 date, cause "unknown": R4 Patient has no element for the cause), under the record id
@@ -22,7 +26,10 @@ date, cause "unknown": R4 Patient has no element for the cause), under the recor
 line says so (:func:`patient_note`). ``deceasedBoolean`` false says nothing we store.
 
 ICD-10 codes with more than one character after the dot (M32.14) exist only in ICD-10-CM and are
-exported under the ICD-10-CM system; the others under WHO ICD-10. Both systems are read. The
+exported under the ICD-10-CM system; the others under WHO ICD-10. Both systems are read, from
+any coding of ``Condition.code``. A diagnosis needs both codes and none is derived from the
+other (no published SNOMED CT to ICD-10 map is part of the platform): a SNOMED CT-only
+Condition (as Synthea writes) is skipped, its code named in the report. The
 classification criteria a diagnosis meets travel in a local extension (R4 Condition has no
 element for them).
 """
@@ -135,17 +142,26 @@ def patient_note(resource: Any) -> str:
     return ""
 
 
+PSEUDONYM_TO_GENERATE = "pseudonym-to-generate"
+"""The pseudonym of a Patient read without one, until the importer makes one in the series."""
+
+
+def carries_pseudonym(resource: Any) -> bool:
+    """Whether the Patient gives its pseudonym (our identifier, or an id of a pseudonym's form)."""
+    return _given_pseudonym(resource) is not None
+
+
 def _pseudonym(resource: Any) -> str:
+    return _given_pseudonym(resource) or PSEUDONYM_TO_GENERATE
+
+
+def _given_pseudonym(resource: Any) -> str | None:
     for identifier in resource.identifier or []:
         if identifier.system == s.PSEUDONYM_SYSTEM and identifier.value:
             return str(identifier.value)
     if resource.id and _PSEUDONYM_FORM.match(resource.id):
         return str(resource.id)
-    raise InvalidValueError(
-        "Patient.identifier",
-        None,
-        f"an identifier with system {s.PSEUDONYM_SYSTEM} (the pseudonym)",
-    )
+    return None
 
 
 def _identity(resource: Any) -> PatientIdentity | None:
@@ -197,15 +213,25 @@ def condition_resource(diagnosis: Diagnosis) -> dict[str, Any]:
     return resource
 
 
+_CONDITION_ACCEPTED = (
+    "an ICD-10 or ICD-10-CM code in M32.x, M05.x or M06.x and a SNOMED CT code "
+    "(SLE 55464009, RA 69896004), both in Condition.code"
+)
+
+
 def read_condition(resource: Any) -> Diagnosis:
-    """The diagnosis a Condition records; both an ICD-10 and a SNOMED CT code are needed."""
+    """The diagnosis a Condition records; both an ICD-10 and a SNOMED CT code are needed.
+
+    The codes are looked for in every coding, in any order. A Condition outside SLE and RA, or
+    with only one of the two codes, raises :class:`~.systems.OutsideCatalogueError` (skipped and
+    reported): no code is derived from the other, since no published SNOMED CT to ICD-10 map is
+    part of the platform.
+    """
     patient_id = s.patient_referenced(resource.subject, "Condition.subject")
     icd10 = s.first_code(resource.code, s.ICD10) or s.first_code(resource.code, s.ICD10_CM)
     snomed = s.first_code(resource.code, s.SNOMED_CT)
-    if icd10 is None or snomed is None:
-        raise InvalidValueError(
-            "Condition.code", icd10 or snomed, "an ICD-10 coding and a SNOMED CT coding"
-        )
+    if icd10 is None or snomed is None or _known_disease(icd10) is None:
+        raise _outside_catalogue(resource, icd10, snomed)
     if resource.onsetDateTime is None:
         raise InvalidValueError("Condition.onsetDateTime", None, "the onset date")
     return Diagnosis(
@@ -220,10 +246,42 @@ def read_condition(resource: Any) -> Diagnosis:
 
 
 def _disease(icd10: str) -> Disease:
+    disease = _known_disease(icd10)
+    if disease is None:
+        raise InvalidValueError("Condition.code", icd10, "an ICD-10 code in M32.x, M05.x or M06.x")
+    return disease
+
+
+def _known_disease(icd10: str) -> Disease | None:
     for disease, prefixes in ICD10_PREFIXES.items():
         if icd10.startswith(prefixes):
             return disease
-    raise InvalidValueError("Condition.code", icd10, "an ICD-10 code in M32.x, M05.x or M06.x")
+    return None
+
+
+def _outside_catalogue(
+    resource: Any, icd10: str | None, snomed: str | None
+) -> s.OutsideCatalogueError:
+    if icd10 is not None and _known_disease(icd10) is None:
+        return s.OutsideCatalogueError("Condition.code", f"ICD-10 {icd10!r}", _CONDITION_ACCEPTED)
+    if icd10 is None and snomed in SNOMED_DISPLAY:
+        return s.OutsideCatalogueError(
+            "Condition.code",
+            f"SNOMED CT {snomed!r} without an ICD-10 code",
+            _CONDITION_ACCEPTED,
+            kept=f" (no ICD-10-CM code; SNOMED CT {snomed!r} kept in report)",
+        )
+    if snomed is None and icd10 is not None:
+        return s.OutsideCatalogueError(
+            "Condition.code",
+            f"ICD-10 {icd10!r} without a SNOMED CT code",
+            _CONDITION_ACCEPTED,
+            kept=f" (no SNOMED CT code; ICD-10 {icd10!r} kept in report)",
+        )
+    label = s.code_label(resource.code, s.SNOMED_CT, "SNOMED CT")
+    return s.OutsideCatalogueError(
+        "Condition.code", label or s.any_code_label(resource.code), _CONDITION_ACCEPTED
+    )
 
 
 def _criteria(resource: Any) -> tuple[ClassificationCriteria, ...]:

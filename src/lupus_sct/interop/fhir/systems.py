@@ -115,6 +115,36 @@ def codes_in(concept: Any, system: str) -> list[str]:
     return [c.code for c in concept.coding or [] if c.system == system and c.code]
 
 
+class OutsideCatalogueError(InvalidValueError):
+    """A resource coded with codes the platform does not store: skipped and reported, not refused.
+
+    The Bundle importer reports the resource as ``skipped`` (refused with ``--strict``); the
+    message names the field, the code and its system, and what the platform accepts, so that the
+    report counts the skipped resources per code.
+    """
+
+    def __init__(self, field: str, code: str, accepted: str, *, kept: str = "") -> None:
+        super().__init__(field, code, accepted)
+        self.args = (
+            f"{field}: {code} is outside the platform's catalogue{kept}; skipped, nothing of it "
+            f"stored (accepted: {accepted})",
+        )
+
+
+def code_label(concept: Any, system: str, name: str) -> str | None:
+    """``LOINC '8302-2'``: the first code of ``concept`` from ``system`` with the system's name."""
+    code = first_code(concept, system)
+    return None if code is None else f"{name} {code!r}"
+
+
+def any_code_label(concept: Any) -> str:
+    """The first coding of ``concept`` as ``system|code`` (or ``no coding``), for a report line."""
+    for coding in getattr(concept, "coding", None) or []:
+        if coding.code:
+            return f"{coding.system or '(no system)'}|{coding.code!r}"
+    return "no coding"
+
+
 def first_code(concept: Any, system: str) -> str | None:
     """The first code of ``concept`` from ``system``, if any."""
     found = codes_in(concept, system)

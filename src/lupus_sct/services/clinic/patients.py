@@ -73,6 +73,19 @@ class IdentityDetails:
     hospital_number: str
 
 
+def pseudonym_in_series(centre: Centre) -> str:
+    """A random pseudonym in ``centre``'s series: code, hyphen, 8 hex digits (``NWU-3F2A9C1B``)."""
+    return f"{centre.code}-{secrets.token_hex(4).upper()}"
+
+
+def unused_pseudonym(uow: UnitOfWork, centre: Centre) -> str:
+    """A pseudonym in ``centre``'s series that no patient has (drawn again on a collision)."""
+    while True:
+        pseudonym = pseudonym_in_series(centre)
+        if not uow.patients.find(pseudonym=pseudonym):
+            return pseudonym
+
+
 def enrol_patient(
     uow: UnitOfWork,
     *,
@@ -86,7 +99,7 @@ def enrol_patient(
 ) -> Patient:
     """Enrol a patient at a centre under a pseudonym (generated unless given)."""
     centre = uow.centres.get(centre_id)
-    pseudonym = pseudonym or f"{centre.code}-{secrets.token_hex(4).upper()}"
+    pseudonym = pseudonym or pseudonym_in_series(centre)
     patient = Patient(
         id=new_id(), pseudonym=pseudonym, sex=sex, birth_date=birth_date, centre_id=centre.id
     )

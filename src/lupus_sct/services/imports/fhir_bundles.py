@@ -20,6 +20,10 @@ nothing of it stored, and it does not stop the others. Records already stored mu
 centre the Bundle is imported into. Records that are stored but absent from the Bundle are kept (a
 re-import never deletes). A death already recorded for the patient under another id (by hand) is
 kept as it is: the patient dies once (docs/spec/pathway.md §7).
+
+A Patient that gives no pseudonym (a Synthea Patient: no identifier of ours, a 36-character UUID
+as id) gets one in the centre's series the first time, as enrolment makes one; the patient is
+stored under the resource id, so a re-import finds it by id and keeps its pseudonym.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from lupus_sct.domain.records.medications import MedicationExposure
 from lupus_sct.domain.records.outcomes import OutcomeEvent, OutcomeKind
 from lupus_sct.domain.records.people import Centre, Patient, PatientIdentity
 from lupus_sct.services.clinic import clinical_records as clinical
+from lupus_sct.services.clinic import patients
 from lupus_sct.services.clinic import record_updates as updates
 from lupus_sct.services.errors import NotFoundError, ServiceError
 from lupus_sct.services.imports.staged_writes import StagedUnitOfWork
@@ -147,6 +152,7 @@ class ReadResource:
     refusal: str = ""
     skipped: str = ""  # why nothing of the resource is read (a type the platform does not model)
     note: str = ""  # what of a resource read is not stored, for the report line
+    pseudonym_to_generate: bool = False  # a Patient that gives no pseudonym: one is made here
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -284,16 +290,45 @@ def _import_resource(
         return ResourceOutcome(read.resource_type, read.id, ImportStatus.SKIPPED, read.skipped)
     try:
         results = []
-        for record in read.records:
+        records, note = _with_pseudonym(uow, read, centre)
+        for record in records:
             _check_centre(uow, record, centre)
             results.append(_write(uow, record, by=by, now=now))
     except (DomainError, ServiceError) as exc:
         return ResourceOutcome(read.resource_type, read.id, ImportStatus.REFUSED, str(exc))
     if all(r == "added" for r in results):
-        return ResourceOutcome(read.resource_type, read.id, ImportStatus.ACCEPTED, read.note)
+        return ResourceOutcome(read.resource_type, read.id, ImportStatus.ACCEPTED, note)
     reason = "unchanged: nothing written" if all(r == "unchanged" for r in results) else ""
     reason = "; ".join(part for part in (reason, read.note) if part)
     return ResourceOutcome(read.resource_type, read.id, ImportStatus.UPDATED, reason)
+
+
+def _with_pseudonym(
+    uow: UnitOfWork, read: ReadResource, centre: Centre
+) -> tuple[tuple[Any, ...], str]:
+    """The records with the pseudonym of a Patient that gives none, and the report note.
+
+    The stored patient with the resource's id keeps its pseudonym (a re-import matches it by
+    id); a new one gets a pseudonym in the centre's series, made as enrolment makes one.
+    """
+    if not read.pseudonym_to_generate:
+        return read.records, read.note
+    records = []
+    note = read.note
+    for record in read.records:
+        if isinstance(record, Patient):
+            try:
+                pseudonym = uow.patients.get(record.id).pseudonym
+            except NotFoundError:
+                pseudonym = patients.unused_pseudonym(uow, centre)
+                made = (
+                    f"pseudonym {pseudonym} made in the centre's series (the Patient gives none); "
+                    "re-imports match the patient by its resource id"
+                )
+                note = "; ".join(part for part in (made, note) if part)
+            record = dataclasses.replace(record, pseudonym=pseudonym)
+        records.append(record)
+    return tuple(records), note
 
 
 def _check_centre(uow: UnitOfWork, record: Any, centre: Centre) -> None:
