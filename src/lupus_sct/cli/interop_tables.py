@@ -45,20 +45,25 @@ from lupus_sct.services.imports.table_import import RowProblem, TableImportRepor
 CLI_ACTOR = "system:cli"
 REPORT_COLUMNS = ("row", "field", "value", "problem")
 
+# The options every table-shaped import shares (import table, import redcap).
+MappingFile = Annotated[Path, typer.Option("--mapping", metavar="MAP.yaml", help="Mapping file.")]
+CentreCode = Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row; write nothing.")]
+Partial = Annotated[
+    bool, typer.Option("--partial", help="Write the valid rows and report the others.")
+]
+ReportFile = Annotated[
+    Path | None, typer.Option("--report", metavar="OUT.csv", help="Write the report here.")
+]
+
 
 def import_table(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv, .xlsx or .parquet table.")],
-    mapping: Annotated[Path, typer.Option("--mapping", metavar="MAP.yaml", help="Mapping file.")],
-    centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
-    ] = False,
-    partial: Annotated[
-        bool, typer.Option("--partial", help="Write the valid rows and report the others.")
-    ] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", metavar="OUT.csv", help="Write the report here.")
-    ] = None,
+    mapping: MappingFile,
+    centre: CentreCode,
+    dry_run: DryRun = False,
+    partial: Partial = False,
+    report: ReportFile = None,
 ) -> None:
     """Import patients, assessments, labs or medications from a table, through a mapping file."""
     try:
@@ -108,17 +113,11 @@ def import_redcap(
         Path, typer.Option("--dictionary", metavar="D.csv", help="REDCap data dictionary.")
     ],
     data: Annotated[Path, typer.Option("--data", metavar="R.csv", help="REDCap records export.")],
-    mapping: Annotated[Path, typer.Option("--mapping", metavar="MAP.yaml", help="Mapping file.")],
-    centre: Annotated[str, typer.Option("--centre", help="Code of the centre to import into.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
-    ] = False,
-    partial: Annotated[
-        bool, typer.Option("--partial", help="Write the valid rows and report the others.")
-    ] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", metavar="OUT.csv", help="Write the report here.")
-    ] = None,
+    mapping: MappingFile,
+    centre: CentreCode,
+    dry_run: DryRun = False,
+    partial: Partial = False,
+    report: ReportFile = None,
 ) -> None:
     """Import a REDCap records export through its data dictionary and a mapping file."""
     try:
